@@ -1,0 +1,307 @@
+/**
+ * The Playground document: the single source of truth for its shape. TypeScript types are inferred from
+ * these TypeBox schemas and `schemas/playground.schema.json` is generated from them (`npm run schema`).
+ */
+import { type Static, Type as T } from '@sinclair/typebox';
+
+export const API_VERSION = 'kpo/v1alpha1';
+export const KIND = 'Playground';
+
+/** DNS label: lowercase alphanumerics and '-', starting and ending alphanumeric. */
+const dnsLabel = (max: number, description: string) =>
+  T.String({ minLength: 1, maxLength: max, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description });
+
+export const ComponentKind = T.Union(
+  [
+    T.Literal('schema-registry'),
+    T.Literal('schema-registry-ui'),
+    T.Literal('connect'),
+    T.Literal('connect-ui'),
+    T.Literal('rest-proxy'),
+    T.Literal('ksqldb'),
+    T.Literal('kafka-ui'),
+    T.Literal('custom'),
+  ],
+  { description: 'What the component is; selects its default image, port, resources and environment wiring.' },
+);
+export type ComponentKind = Static<typeof ComponentKind>;
+
+export const Authentication = T.Union([T.Literal('plaintext'), T.Literal('tls'), T.Literal('iam')], {
+  description:
+    'How clients authenticate to the brokers: plaintext (port 9092), tls (9094) or iam (SASL/IAM, 9098). Selects the bootstrap string and the client settings wired into every component.',
+});
+export type Authentication = Static<typeof Authentication>;
+
+export const Msk = T.Object(
+  {
+    kafkaVersion: T.String({
+      pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+(\\.[a-z0-9]+)?$',
+      default: '3.6.0',
+      description: 'Apache Kafka version of the MSK cluster. Upgrades happen in place; downgrades need replacement.',
+    }),
+    brokers: T.Integer({
+      minimum: 1,
+      maximum: 30,
+      default: 3,
+      description: 'Number of broker nodes; must be a multiple of the number of subnets.',
+    }),
+    instanceType: T.String({
+      pattern: '^kafka\\.[a-z0-9]+\\.[a-z0-9]+$',
+      default: 'kafka.t3.small',
+      description: 'Broker instance type, e.g. kafka.t3.small or kafka.m7g.large.',
+    }),
+    storageGiB: T.Integer({
+      minimum: 1,
+      maximum: 16384,
+      default: 100,
+      description: 'EBS volume size per broker in GiB. Can only grow.',
+    }),
+    replicationFactor: T.Integer({
+      minimum: 1,
+      maximum: 30,
+      default: 3,
+      description: 'default.replication.factor for new topics; at most the number of brokers.',
+    }),
+    minInSyncReplicas: T.Integer({
+      minimum: 1,
+      maximum: 30,
+      default: 2,
+      description:
+        'min.insync.replicas; must be below replicationFactor or producers with acks=all fail with NOT_ENOUGH_REPLICAS.',
+    }),
+    serverProperties: T.Optional(
+      T.Record(T.String({ pattern: '^[a-z0-9][a-z0-9._-]*$' }), T.Union([T.String(), T.Number(), T.Boolean()]), {
+        description:
+          'Extra server.properties for the cluster configuration (replication factor and min ISR come from their own fields).',
+      }),
+    ),
+    authentication: T.Optional(Authentication),
+    allowReplacement: T.Optional(
+      T.Boolean({
+        default: false,
+        description:
+          'When true, changes AWS cannot make in place (subnets, storage decrease, Kafka downgrade) delete and re-create the cluster. Data is lost.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'An Amazon MSK provisioned cluster managed by the operator.' },
+);
+export type Msk = Static<typeof Msk>;
+
+export const ExternalKafka = T.Object(
+  {
+    bootstrapServers: T.String({
+      minLength: 1,
+      maxLength: 2048,
+      pattern: '^[^\\s,]+:[0-9]{1,5}(,[^\\s,]+:[0-9]{1,5})*$',
+      description: 'Comma-separated host:port list of an existing Kafka cluster. No MSK resource is managed.',
+    }),
+    authentication: T.Optional(Authentication),
+  },
+  { additionalProperties: false, description: 'Bring your own Kafka.' },
+);
+export type ExternalKafka = Static<typeof ExternalKafka>;
+
+export const Kafka = T.Object(
+  { msk: T.Optional(Msk), external: T.Optional(ExternalKafka) },
+  { additionalProperties: false, description: 'Exactly one of msk or external.' },
+);
+export type Kafka = Static<typeof Kafka>;
+
+export const Network = T.Object(
+  {
+    vpcId: T.String({ pattern: '^vpc-[0-9a-f]{8,17}$', description: 'The VPC every resource is placed in.' }),
+    subnetIds: T.Array(T.String({ pattern: '^subnet-[0-9a-f]{8,17}$' }), {
+      minItems: 1,
+      maxItems: 16,
+      uniqueItems: true,
+      description: 'Subnets in distinct Availability Zones: 2 or 3 for MSK brokers; tasks and the ALB use them too.',
+    }),
+    securityGroupIds: T.Optional(
+      T.Array(T.String({ pattern: '^sg-[0-9a-f]{8,17}$' }), {
+        maxItems: 4,
+        uniqueItems: true,
+        description:
+          'Security groups for brokers and tasks; they must allow traffic between the tasks and the brokers. The operator adds one of its own for the load balancer.',
+      }),
+    ),
+    allowedCidrs: T.Optional(
+      T.Array(T.String({ pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$' }), {
+        maxItems: 20,
+        uniqueItems: true,
+        description:
+          'Who may reach exposed components through the load balancer. No default: opening to the world needs 0.0.0.0/0 written explicitly.',
+      }),
+    ),
+    loadBalancerScheme: T.Optional(
+      T.Union([T.Literal('internal'), T.Literal('internet-facing')], {
+        default: 'internal',
+        description: 'Scheme of the Application Load Balancer that exposes components.',
+      }),
+    ),
+    assignPublicIp: T.Optional(
+      T.Boolean({ default: false, description: 'Give Fargate tasks public IPs (public subnets without NAT).' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Network = Static<typeof Network>;
+
+export const Compute = T.Object(
+  {
+    launchType: T.Optional(
+      T.Union([T.Literal('FARGATE'), T.Literal('EC2')], { default: 'FARGATE', description: 'Where tasks run.' }),
+    ),
+    capacityProvider: T.Optional(
+      T.String({
+        minLength: 1,
+        maxLength: 255,
+        description: 'ECS capacity provider (an Auto Scaling group of container instances); required with EC2.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Compute = Static<typeof Compute>;
+
+export const Expose = T.Object(
+  {
+    port: T.Integer({ minimum: 1, maximum: 65535, description: 'Listener port on the load balancer.' }),
+    healthCheckPath: T.Optional(
+      T.String({ pattern: '^/[\\x21-\\x7e]{0,1023}$', description: 'Target group health check path.' }),
+    ),
+  },
+  { additionalProperties: false, description: 'Expose the component through the load balancer.' },
+);
+export type Expose = Static<typeof Expose>;
+
+export const Component = T.Object(
+  {
+    name: dnsLabel(
+      32,
+      'Component name; its Cloud Map DNS name is <name>.<namespace>. Lowercase letters, digits and -.',
+    ),
+    kind: ComponentKind,
+    image: T.Optional(T.String({ minLength: 1, maxLength: 255, description: 'Container image; defaulted per kind.' })),
+    port: T.Optional(
+      T.Integer({ minimum: 1, maximum: 65535, description: 'Container port; defaulted per kind, required for custom.' }),
+    ),
+    cpu: T.Optional(T.Integer({ minimum: 128, maximum: 16384, description: 'CPU units (1024 = 1 vCPU).' })),
+    memoryMiB: T.Optional(T.Integer({ minimum: 128, maximum: 122880, description: 'Memory in MiB.' })),
+    replicas: T.Optional(T.Integer({ minimum: 0, maximum: 10, default: 1, description: 'Desired task count.' })),
+    valueFormat: T.Optional(
+      T.Union([T.Literal('avro'), T.Literal('json'), T.Literal('protobuf'), T.Literal('string')], {
+        description: 'For connect and ksqldb: the value format; avro and protobuf need a schema-registry component.',
+      }),
+    ),
+    env: T.Optional(
+      T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 255 }), T.String({ maxLength: 8192 }), {
+        description: 'Extra environment variables; they override the wiring the operator generates.',
+      }),
+    ),
+    expose: T.Optional(Expose),
+  },
+  { additionalProperties: false },
+);
+export type Component = Static<typeof Component>;
+
+export const Spec = T.Object(
+  {
+    kafka: Kafka,
+    network: Network,
+    compute: T.Optional(Compute),
+    components: T.Optional(T.Array(Component, { maxItems: 20 })),
+    ttl: T.Optional(
+      T.String({
+        pattern: '^([0-9]+[smhd])+$',
+        description: 'Lifetime, e.g. 8h or 1d12h; the playground deletes itself when it expires.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Spec = Static<typeof Spec>;
+
+export const Metadata = T.Object(
+  {
+    name: dnsLabel(40, 'Playground name, unique in the table. Lowercase letters, digits and -.'),
+    labels: T.Optional(
+      T.Record(T.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_./]{0,61}[A-Za-z0-9])?$' }), T.String({ maxLength: 63 })),
+    ),
+    uid: T.Optional(T.String({ description: 'Set by the operator.' })),
+    generation: T.Optional(T.Integer({ minimum: 0, description: 'Set by the operator; bumped when spec changes.' })),
+    resourceVersion: T.Optional(T.String({ description: 'Set by the operator; for optimistic concurrency.' })),
+    creationTimestamp: T.Optional(T.String({ description: 'Set by the operator.' })),
+    deletionTimestamp: T.Optional(T.String({ description: 'Set by the operator when deletion was requested.' })),
+  },
+  { additionalProperties: false },
+);
+export type Metadata = Static<typeof Metadata>;
+
+export const ConditionStatus = T.Union([T.Literal('True'), T.Literal('False'), T.Literal('Unknown')]);
+
+export const Condition = T.Object({
+  type: T.String(),
+  status: ConditionStatus,
+  reason: T.String(),
+  message: T.String(),
+  lastTransitionTime: T.String(),
+  observedGeneration: T.Integer(),
+});
+export type Condition = Static<typeof Condition>;
+
+export const ResourceStatus = T.Object({
+  kind: T.String(),
+  key: T.String(),
+  name: T.String(),
+  id: T.Optional(T.String()),
+  state: T.String(),
+  message: T.Optional(T.String()),
+});
+export type ResourceStatus = Static<typeof ResourceStatus>;
+
+export const StatusEvent = T.Object({
+  time: T.String(),
+  type: T.Union([T.Literal('Normal'), T.Literal('Warning')]),
+  reason: T.String(),
+  message: T.String(),
+});
+export type StatusEvent = Static<typeof StatusEvent>;
+
+export const Status = T.Object(
+  {
+    observedGeneration: T.Optional(T.Integer()),
+    phase: T.Optional(T.String({ description: 'Pending | Provisioning | Ready | Updating | Degraded | Deleting | Failed | Invalid' })),
+    conditions: T.Optional(T.Array(Condition)),
+    resources: T.Optional(T.Array(ResourceStatus)),
+    endpoints: T.Optional(
+      T.Object({
+        bootstrapServers: T.Optional(T.String()),
+        namespace: T.Optional(T.String()),
+        services: T.Optional(T.Record(T.String(), T.String())),
+        urls: T.Optional(T.Record(T.String(), T.String())),
+      }),
+    ),
+    events: T.Optional(T.Array(StatusEvent)),
+    expiresAt: T.Optional(T.String()),
+    nextReconcileAt: T.Optional(T.String()),
+    /** Creates recorded before they were sent (crash safety): `kind/key` → ISO time. */
+    pending: T.Optional(T.Record(T.String(), T.String())),
+    /** Cached facts that let a steady-state pass skip reads (e.g. bootstrap brokers per cluster version). */
+    cache: T.Optional(T.Record(T.String(), T.String())),
+  },
+  { description: 'Written only by the operator.' },
+);
+export type Status = Static<typeof Status>;
+
+export const Playground = T.Object(
+  {
+    apiVersion: T.Literal(API_VERSION),
+    kind: T.Literal(KIND),
+    metadata: Metadata,
+    spec: Spec,
+    status: T.Optional(Status),
+  },
+  { additionalProperties: false, $id: 'https://kpo.dev/schemas/playground.schema.json', title: 'Playground' },
+);
+export type Playground = Static<typeof Playground>;
