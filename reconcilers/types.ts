@@ -145,7 +145,19 @@ export interface OperatorSettings {
   pendingWindowMs: number;
   /** Region, for console/endpoint URLs. */
   region: string;
+  /** ECS task execution role (lets tasks write logs); tasks get no execution role when unset. */
+  taskExecutionRoleArn: string | undefined;
+  /** CloudWatch Logs group for task logs (awslogs driver, stream prefix = playground); no logging when unset. */
+  logGroupName: string | undefined;
 }
+
+export const DEFAULT_SETTINGS: OperatorSettings = {
+  configurationGraceMs: 60 * 60 * 1000,
+  pendingWindowMs: 5 * 60 * 1000,
+  region: 'us-east-1',
+  taskExecutionRoleArn: undefined,
+  logGroupName: undefined,
+};
 
 export interface DesireContext {
   playground: ResolvedPlayground;
@@ -172,7 +184,12 @@ export interface AwsContext {
   tags: Record<string, string>;
   /** The world as observed so far this pass (kinds earlier in KIND_ORDER are complete). */
   world: World;
-  /** Ids and facts the last status recorded, keyed `kind/key` (lets observe read by id). */
+  /**
+   * What the last pass recorded, so observe can read by id and skip reads whose answer cannot have changed:
+   * `known['<kind>/<key>']` is the resource id, and `known['<kind>/<key>/<output>']` each of its `outputs`
+   * (the engine persists every observed resource's outputs in status). Never trust it blindly for
+   * anything AWS can change out of band: confirm with the batched read you make anyway.
+   */
   known: Record<string, string>;
   /** Per-pass memo so modules of related kinds can share one batched read. */
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
