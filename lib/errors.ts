@@ -54,7 +54,9 @@ export class ValidationError extends KpoError {
     readonly issues: ValidationIssue[],
     readonly warnings: ValidationIssue[] = [],
   ) {
-    super(`the document has ${issues.length} problem${issues.length === 1 ? '' : 's'}: ${issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`);
+    super(
+      `the document has ${issues.length} problem${issues.length === 1 ? '' : 's'}: ${issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ')}`,
+    );
   }
 }
 

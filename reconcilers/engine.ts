@@ -110,7 +110,10 @@ export class Engine {
   }
 
   /** Dry run: observe and plan, no writes anywhere. For `kpo plan` and `POST /playgrounds/{name}/plan`. */
-  async plan(doc: Playground, pass: PassOptions = {}): Promise<{ steps: Step[]; errors: { path: string; code: string; message: string }[] }> {
+  async plan(
+    doc: Playground,
+    pass: PassOptions = {},
+  ): Promise<{ steps: Step[]; errors: { path: string; code: string; message: string }[] }> {
     const v = validateDocument(stripStatus(doc));
     if (!v.valid || !v.document) return { steps: [], errors: v.errors };
     const merged: Playground = { ...v.document, metadata: { ...v.document.metadata, ...pickSystem(doc) } };
@@ -168,8 +171,7 @@ export class Engine {
     const generation = doc.metadata.generation ?? 1;
     const observedSpecHash = store.specHashOf(doc);
     const events: StatusEvent[] = [];
-    const write = async (status: Status) =>
-      store.writeStatus(name, status, { token, observedSpecHash, generation });
+    const write = async (status: Status) => store.writeStatus(name, status, { token, observedSpecHash, generation });
 
     const v = validateDocument(stripStatus(doc));
     if (!v.valid || !v.document) {
@@ -226,7 +228,10 @@ export class Engine {
         }
         for (let i = 0; i < todo.length; i += concurrency) {
           if (actions.length >= limit || (pass.deadline !== undefined && clock.now() > pass.deadline - safetyMs)) {
-            passError ??= { reason: 'BudgetExhausted', message: 'the pass budget ran out; the rest continues on the next pass' };
+            passError ??= {
+              reason: 'BudgetExhausted',
+              message: 'the pass budget ran out; the rest continues on the next pass',
+            };
             break rounds;
           }
           const batch = todo.slice(i, i + concurrency);
@@ -246,7 +251,14 @@ export class Engine {
             const step = batch[j] as ActionStep;
             if (o.status === 'fulfilled') {
               actions.push({ step: stepId(step), type: step.type, ok: true });
-              events.push(event(clock.now(), 'Normal', pastTense(step.type), `${pastTense(step.type)} ${stepId(step)} ${step.name}`));
+              events.push(
+                event(
+                  clock.now(),
+                  'Normal',
+                  pastTense(step.type),
+                  `${pastTense(step.type)} ${stepId(step)} ${step.name}`,
+                ),
+              );
               continue;
             }
             const err = o.reason as unknown;
@@ -296,8 +308,19 @@ export class Engine {
     const now = clock.now();
     const status: Status = {
       ...(doc.status ?? {}),
-      conditions: invalidConditions(doc.status, generation, now, passError?.message ?? 'observe failed', 'Synced', passError?.reason),
-      events: [...(doc.status?.events ?? []), ...events, event(now, 'Warning', passError?.reason ?? 'ObserveFailed', passError?.message ?? '')].slice(-20),
+      conditions: invalidConditions(
+        doc.status,
+        generation,
+        now,
+        passError?.message ?? 'observe failed',
+        'Synced',
+        passError?.reason,
+      ),
+      events: [
+        ...(doc.status?.events ?? []),
+        ...events,
+        event(now, 'Warning', passError?.reason ?? 'ObserveFailed', passError?.message ?? ''),
+      ].slice(-20),
       nextReconcileAt: new Date(now + requeueAfterMs).toISOString(),
       cache: { ...(doc.status?.cache ?? {}), 'engine/failures': String(failures(doc.status) + 1) },
     };
@@ -305,7 +328,11 @@ export class Engine {
     return { name, outcome: 'error', requeueAfterMs, steps, actions, status };
   }
 
-  private requeue(steps: readonly Step[], passError: { transient?: boolean } | undefined, previous: Status | undefined): number {
+  private requeue(
+    steps: readonly Step[],
+    passError: { transient?: boolean } | undefined,
+    previous: Status | undefined,
+  ): number {
     if (passError) {
       const n = failures(previous);
       return Math.min(10 * 60_000, 15_000 * 2 ** Math.min(n, 6));
@@ -346,7 +373,14 @@ function isoMap(m: Record<string, number>): Record<string, string> {
 
 function stripStatus(doc: Playground): unknown {
   const { status: _status, ...rest } = doc;
-  const { uid: _u, generation: _g, resourceVersion: _r, creationTimestamp: _c, deletionTimestamp: _d, ...meta } = rest.metadata;
+  const {
+    uid: _u,
+    generation: _g,
+    resourceVersion: _r,
+    creationTimestamp: _c,
+    deletionTimestamp: _d,
+    ...meta
+  } = rest.metadata;
   return { ...rest, metadata: meta };
 }
 

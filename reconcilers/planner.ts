@@ -55,7 +55,11 @@ export function planPlayground(input: PlanInput): Step[] {
           steps.push({ ...base, type: 'create', desired: d });
         }
       } else if (o.phase === 'deleting') {
-        steps.push({ ...base, type: 'wait', reason: `${o.name} is being deleted (${o.state}); it is re-created after` });
+        steps.push({
+          ...base,
+          type: 'wait',
+          reason: `${o.name} is being deleted (${o.state}); it is re-created after`,
+        });
       } else {
         const p = module.plan(d, o, planCtx);
         switch (p.type) {

@@ -32,7 +32,16 @@ export function isReady(steps: readonly Step[], observed: readonly ObservedResou
 }
 
 function firstProblem(steps: readonly Step[]): Step | undefined {
-  const order: Step['type'][] = ['conflict', 'requires-replacement', 'blocked', 'wait', 'create', 'update', 'replace', 'delete'];
+  const order: Step['type'][] = [
+    'conflict',
+    'requires-replacement',
+    'blocked',
+    'wait',
+    'create',
+    'update',
+    'replace',
+    'delete',
+  ];
   for (const t of order) {
     const s = steps.find((x) => x.type === t);
     if (s) return s;

@@ -24,7 +24,9 @@ for (const name of entries) {
     metafile: true,
     legalComments: 'none',
     mainFields: ['module', 'main'],
-    banner: { js: "import{createRequire as __kpoCreateRequire}from'node:module';const require=__kpoCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import{createRequire as __kpoCreateRequire}from'node:module';const require=__kpoCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   sizes[name] = statSync(outfile).size;
@@ -32,4 +34,5 @@ for (const name of entries) {
 }
 mkdirSync('dist', { recursive: true });
 writeFileSync(join('dist', 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
-for (const [name, size] of Object.entries(sizes)) console.log(`dist/${name}/index.mjs  ${(size / 1024).toFixed(1)} KiB`);
+for (const [name, size] of Object.entries(sizes))
+  console.log(`dist/${name}/index.mjs  ${(size / 1024).toFixed(1)} KiB`);

@@ -142,14 +142,22 @@ export class SimCloud {
     if (mutating) {
       this.mutations++;
       if (f.crashAfterMutations !== undefined && this.mutations === f.crashAfterMutations) {
-        throw new SimulatedCrashError(`simulated crash after mutating call #${this.mutations} (${service}:${operation})`);
+        throw new SimulatedCrashError(
+          `simulated crash after mutating call #${this.mutations} (${service}:${operation})`,
+        );
       }
     }
     return result === undefined ? {} : structuredClone(result);
   }
 
   /** Builds an error the way the SDK would have deserialised it (right class, name, fault, status). */
-  error(service: ServiceKey, name: string, message: string, status = 400, fault: 'client' | 'server' = 'client'): Error {
+  error(
+    service: ServiceKey,
+    name: string,
+    message: string,
+    status = 400,
+    fault: 'client' | 'server' = 'client',
+  ): Error {
     const Base = BASE_EXCEPTION[service];
     return new Base({
       name,

@@ -65,7 +65,11 @@ const observed = (kind: KindName, key: string, over: Partial<ObservedResource> =
 
 const desired = (kind: KindName, key: string): DesiredResource => ({ kind, key, name: `${kind}-${key}`, spec: {} });
 
-function plan(modules: AnyKindModule[], world: MutableWorld, extra: { deleting?: boolean; pending?: Record<string, number>; now?: number } = {}) {
+function plan(
+  modules: AnyKindModule[],
+  world: MutableWorld,
+  extra: { deleting?: boolean; pending?: Record<string, number>; now?: number } = {},
+) {
   return planPlayground({
     playground,
     names: namesFor('demo', 'u-1'),
@@ -82,8 +86,16 @@ describe('planPlayground (pure)', () => {
   it.each([
     ['missing resource is created', undefined, 'create'],
     ['owned, ready, matching resource is left alone', observed('ecs-cluster', 'main'), 'noop'],
-    ['resource with our name but without our marks is a conflict', observed('ecs-cluster', 'main', { owned: false }), 'conflict'],
-    ['resource being deleted is waited for', observed('ecs-cluster', 'main', { phase: 'deleting', state: 'DELETING' }), 'wait'],
+    [
+      'resource with our name but without our marks is a conflict',
+      observed('ecs-cluster', 'main', { owned: false }),
+      'conflict',
+    ],
+    [
+      'resource being deleted is waited for',
+      observed('ecs-cluster', 'main', { phase: 'deleting', state: 'DELETING' }),
+      'wait',
+    ],
   ])('%s', (_title, existing, expected) => {
     // Prepare
     const world = new MutableWorld();
@@ -98,13 +110,20 @@ describe('planPlayground (pure)', () => {
     const world = new MutableWorld();
     world.set(observed('ecs-service', 'sr'));
     const changes = [{ field: 'desiredCount', from: 0, to: 1 }];
-    const steps = plan([fakeModule('ecs-service', { desired: [desired('ecs-service', 'sr')], plan: { type: 'update', changes } })], world);
+    const steps = plan(
+      [fakeModule('ecs-service', { desired: [desired('ecs-service', 'sr')], plan: { type: 'update', changes } })],
+      world,
+    );
     expect(steps).toMatchObject([{ type: 'update', key: 'sr', changes }]);
   });
 
   it('reports a blocked desire and never creates it', () => {
     const steps = plan(
-      [fakeModule('ecs-task-definition', { desired: [{ kind: 'ecs-task-definition', key: 'sr', name: 'f', blockedOn: 'waiting for bootstrap brokers' }] })],
+      [
+        fakeModule('ecs-task-definition', {
+          desired: [{ kind: 'ecs-task-definition', key: 'sr', name: 'f', blockedOn: 'waiting for bootstrap brokers' }],
+        }),
+      ],
       new MutableWorld(),
     );
     expect(steps).toMatchObject([{ type: 'blocked', reason: 'waiting for bootstrap brokers' }]);
@@ -130,7 +149,9 @@ describe('planPlayground (pure)', () => {
   it('while deleting, every owned resource is removed', () => {
     const world = new MutableWorld();
     world.set(observed('ecs-cluster', 'main'));
-    const steps = plan([fakeModule('ecs-cluster', { desired: [desired('ecs-cluster', 'main')] })], world, { deleting: true });
+    const steps = plan([fakeModule('ecs-cluster', { desired: [desired('ecs-cluster', 'main')] })], world, {
+      deleting: true,
+    });
     expect(steps).toMatchObject([{ type: 'delete', reason: 'the playground is being deleted' }]);
   });
 

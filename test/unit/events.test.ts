@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { elbNameFromArn, parseClusterName, RecentKeys, targetOf } from '../../reconcilers/events.js';
+
+const taskEvent = (over: Record<string, unknown> = {}) => ({
+  id: 'e1',
+  source: 'aws.ecs',
+  'detail-type': 'ECS Task State Change',
+  resources: ['arn:aws:ecs:us-east-1:123456789012:task/kpo-demo-1a2b3c/abc'],
+  detail: {
+    clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/kpo-demo-1a2b3c',
+    taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/kpo-demo-1a2b3c/abc',
+    group: 'service:schema-registry',
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stoppedReason: 'Essential container in task exited',
+    version: 3,
+    ...over,
+  },
+});
+
+describe('event → playground mapping', () => {
+  it.each([
+    ['kpo-demo-1a2b3c', { playground: 'demo', uidHash: '1a2b3c' }],
+    ['kpo-my-long-name-00ff00', { playground: 'my-long-name', uidHash: '00ff00' }],
+    ['kpo-demo', undefined],
+    ['someone-elses-cluster', undefined],
+    ['kpo-demo-XYZ123', undefined],
+  ])('parseClusterName(%s)', (name, expected) => {
+    expect(parseClusterName(name)).toEqual(expected);
+  });
+
+  it('maps a stopped service task to its cluster and service, deduped on (taskArn, version)', () => {
+    const t = targetOf(taskEvent());
+    expect(t).toMatchObject({ clusterName: 'kpo-demo-1a2b3c', resourceNames: ['schema-registry'] });
+    expect(t?.dedupeKey).toBe('arn:aws:ecs:us-east-1:123456789012:task/kpo-demo-1a2b3c/abc#3');
+  });
+
+  it('ignores standalone tasks (group family:…)', () => {
+    expect(targetOf(taskEvent({ group: 'family:kpo-demo-1a2b3c-sr' }))).toBeUndefined();
+  });
+
+  it('takes the service ARN of a Service Action from resources[]', () => {
+    const t = targetOf({
+      id: 'e2',
+      'detail-type': 'ECS Service Action',
+      resources: ['arn:aws:ecs:us-east-1:123456789012:service/kpo-demo-1a2b3c/connect'],
+      detail: {
+        eventType: 'WARN',
+        eventName: 'SERVICE_TASK_START_IMPAIRED',
+        clusterArn: 'arn:aws:ecs:us-east-1:1:cluster/kpo-demo-1a2b3c',
+      },
+    });
+    expect(t).toMatchObject({ clusterName: 'kpo-demo-1a2b3c', resourceNames: ['connect'] });
+  });
+
+  it('maps a CloudTrail DeleteListener to the load balancer name, and ignores the operator’s own calls', () => {
+    const event = {
+      id: 'e3',
+      'detail-type': 'AWS API Call via CloudTrail',
+      detail: {
+        eventName: 'DeleteListener',
+        userIdentity: { arn: 'arn:aws:sts::1:assumed-role/Admin/alice' },
+        requestParameters: {
+          listenerArn:
+            'arn:aws:elasticloadbalancing:us-east-1:1:listener/app/kpo-demo-a1b2c3/50dc6c495c0c9188/f2f7dc8efc522ab2',
+        },
+      },
+    };
+    expect(targetOf(event)).toMatchObject({ resourceNames: ['kpo-demo-a1b2c3'] });
+    expect(targetOf(event, ['assumed-role/Admin/'])).toBeUndefined();
+  });
+
+  it('ignores failed API calls and unrelated events', () => {
+    expect(
+      targetOf({
+        'detail-type': 'AWS API Call via CloudTrail',
+        detail: { errorCode: 'AccessDenied', requestParameters: { cluster: 'kpo-demo-1a2b3c' } },
+      }),
+    ).toBeUndefined();
+    expect(targetOf({ 'detail-type': 'EC2 Instance State-change Notification', detail: {} })).toBeUndefined();
+  });
+
+  it.each([
+    ['arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/kpo-demo-sr-abc123/73e2d6bc24d8a067', 'kpo-demo-sr-abc123'],
+    ['arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/kpo-demo-a1b2c3/50dc6c495c0c9188', 'kpo-demo-a1b2c3'],
+  ])('elbNameFromArn(%s)', (arn, name) => {
+    expect(elbNameFromArn(arn)).toBe(name);
+  });
+
+  it('RecentKeys reports a key once and stays bounded', () => {
+    const keys = new RecentKeys(2);
+    expect([keys.add('a'), keys.add('a'), keys.add('b'), keys.add('c'), keys.add('a')]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
+  });
+});
