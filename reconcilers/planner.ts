@@ -29,7 +29,7 @@ export interface PlanInput {
 
 export function planPlayground(input: PlanInput): Step[] {
   const { playground, names, world, settings, modules, deleting, now, pending } = input;
-  const planCtx = { playground, world, settings, now };
+  const planCtx = { playground, world, settings, now, deleting };
   const steps: Step[] = [];
   for (const module of modules) {
     const kind = module.kind;

@@ -173,6 +173,8 @@ export interface PlanContext {
   world: World;
   settings: OperatorSettings;
   now: number;
+  /** True while the playground is being deleted (grace periods for retiring old revisions do not apply). */
+  deleting: boolean;
 }
 
 export interface AwsContext {

@@ -1,4 +1,6 @@
 // One esbuild bundle per Lambda function: every top-level functions/*.ts becomes dist/<name>/index.mjs.
+// The AWS SDK v3 is left to the Lambda runtime (nodejs20.x and later ship it), which keeps bundles small and
+// cold starts short; KPO_BUNDLE_SDK=1 bundles it too (for an SDK newer than the runtime's).
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -28,6 +30,7 @@ for (const name of entries) {
       js: "import{createRequire as __kpoCreateRequire}from'node:module';const require=__kpoCreateRequire(import.meta.url);",
     },
     logLevel: 'warning',
+    external: process.env.KPO_BUNDLE_SDK === '1' ? [] : ['@aws-sdk/*', '@smithy/*'],
   });
   sizes[name] = statSync(outfile).size;
   void result;

@@ -1,0 +1,42 @@
+/**
+ * DynamoDB Streams (NEW_AND_OLD_IMAGES) → an immediate pass when a document is put, changed or removed.
+ * Decisions per record: lib/stream.ts. Partial batch failure: Lambda retries from the first failed record.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { deadlineOf, defaultRuntime, lazy, logger, metrics, type RuntimeFactory, recordResult } from '../lib/lambda.js';
+import { decide } from '../lib/stream.js';
+
+export { createRuntime } from '../lib/runtime.js';
+
+export function createHandler(factory: RuntimeFactory = defaultRuntime) {
+  const runtime = lazy(factory);
+  return middy(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    const rt = runtime();
+    const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const d = decide(record);
+      try {
+        if (d.action === 'skip') continue;
+        if (d.action === 'restore-for-teardown') {
+          await rt.store.restoreForDeletion(d.oldImage, rt.clock.now());
+          logger.info('item removed from the table; restored as a tombstone for teardown', { playground: d.name });
+        }
+        const started = rt.clock.now();
+        const deadline = deadlineOf(context, started);
+        recordResult(await rt.engine.reconcile(d.name, deadline === undefined ? {} : { deadline }), rt.clock.now() - started);
+      } catch (err) {
+        logger.error('stream record failed', { playground: d.name, error: err as Error });
+        failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+        break; // Lambda retries from the lowest failed sequence number; later records would be replayed anyway.
+      }
+    }
+    return { batchItemFailures: failures };
+  })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
+
+export const handler = createHandler();
