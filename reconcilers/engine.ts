@@ -184,7 +184,7 @@ export class Engine {
         conditions: invalidConditions(doc.status, generation, now, message),
         events: [...(doc.status?.events ?? []), event(now, 'Warning', 'ValidationFailed', message)].slice(-20),
         problems: v.errors,
-      } as Status;
+      };
       await write(status);
       return { name, outcome: 'invalid', requeueAfterMs: undefined, steps: [], actions: [], status };
     }

@@ -19,6 +19,10 @@ export interface CatalogEntry {
 
 const CONFLUENT = '7.6.1';
 
+/** In a component's `env` values, replaced by the Kafka bootstrap string. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder users write in their env values
+export const BOOTSTRAP_PLACEHOLDER = '${KAFKA_BOOTSTRAP_SERVERS}';
+
 export const CATALOG: Record<ComponentKind, CatalogEntry> = {
   'schema-registry': {
     image: `confluentinc/cp-schema-registry:${CONFLUENT}`,
@@ -111,8 +115,7 @@ export interface ResolvedComponent {
 
 export function resolveComponent(c: Component): ResolvedComponent {
   const entry = CATALOG[c.kind];
-  const needsKafka =
-    entry.needsKafka || Object.values(c.env ?? {}).some((v) => v.includes('${KAFKA_BOOTSTRAP_SERVERS}'));
+  const needsKafka = entry.needsKafka || Object.values(c.env ?? {}).some((v) => v.includes(BOOTSTRAP_PLACEHOLDER));
   return {
     name: c.name,
     kind: c.kind,
@@ -123,7 +126,9 @@ export function resolveComponent(c: Component): ResolvedComponent {
     replicas: c.replicas ?? 1,
     valueFormat: c.valueFormat,
     env: c.env ?? {},
-    expose: c.expose ? { port: c.expose.port, healthCheckPath: c.expose.healthCheckPath ?? entry.healthCheckPath } : undefined,
+    expose: c.expose
+      ? { port: c.expose.port, healthCheckPath: c.expose.healthCheckPath ?? entry.healthCheckPath }
+      : undefined,
     needsKafka,
   };
 }
@@ -263,7 +268,7 @@ export function componentEnv(c: ResolvedComponent, ctx: WiringContext): Record<s
       break;
   }
   const user: Record<string, string> = {};
-  for (const [k, v] of Object.entries(c.env)) user[k] = v.split('${KAFKA_BOOTSTRAP_SERVERS}').join(bootstrap);
+  for (const [k, v] of Object.entries(c.env)) user[k] = v.split(BOOTSTRAP_PLACEHOLDER).join(bootstrap);
   return { ...defined(wired), ...user };
 }
 

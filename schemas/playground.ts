@@ -3,6 +3,7 @@
  * these TypeBox schemas and `schemas/playground.schema.json` is generated from them (`npm run schema`).
  */
 import { type Static, Type as T } from '@sinclair/typebox';
+import { Status } from './status.js';
 
 export const API_VERSION = 'kpo/v1alpha1';
 export const KIND = 'Playground';
@@ -71,6 +72,7 @@ export const Msk = T.Object(
     }),
     serverProperties: T.Optional(
       T.Record(T.String({ pattern: '^[a-z0-9][a-z0-9._-]*$' }), T.Union([T.String(), T.Number(), T.Boolean()]), {
+        additionalProperties: false,
         description:
           'Extra server.properties for the cluster configuration (replication factor and min ISR come from their own fields).',
       }),
@@ -143,7 +145,7 @@ export const Network = T.Object(
       T.Boolean({ default: false, description: 'Give Fargate tasks public IPs (public subnets without NAT).' }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Where the playground runs and who may reach it.' },
 );
 export type Network = Static<typeof Network>;
 
@@ -160,7 +162,7 @@ export const Compute = T.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'How component tasks are run on ECS.' },
 );
 export type Compute = Static<typeof Compute>;
 
@@ -177,14 +179,15 @@ export type Expose = Static<typeof Expose>;
 
 export const Component = T.Object(
   {
-    name: dnsLabel(
-      32,
-      'Component name; its Cloud Map DNS name is <name>.<namespace>. Lowercase letters, digits and -.',
-    ),
+    name: dnsLabel(32, 'Component name; also its ECS service name and its Cloud Map DNS name <name>.<namespace>.'),
     kind: ComponentKind,
     image: T.Optional(T.String({ minLength: 1, maxLength: 255, description: 'Container image; defaulted per kind.' })),
     port: T.Optional(
-      T.Integer({ minimum: 1, maximum: 65535, description: 'Container port; defaulted per kind, required for custom.' }),
+      T.Integer({
+        minimum: 1,
+        maximum: 65535,
+        description: 'Container port; defaulted per kind, required for custom.',
+      }),
     ),
     cpu: T.Optional(T.Integer({ minimum: 128, maximum: 16384, description: 'CPU units (1024 = 1 vCPU).' })),
     memoryMiB: T.Optional(T.Integer({ minimum: 128, maximum: 122880, description: 'Memory in MiB.' })),
@@ -195,13 +198,14 @@ export const Component = T.Object(
       }),
     ),
     env: T.Optional(
-      T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 255 }), T.String({ maxLength: 8192 }), {
+      T.Record(T.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,254}$' }), T.String({ maxLength: 8192 }), {
+        additionalProperties: false,
         description: 'Extra environment variables; they override the wiring the operator generates.',
       }),
     ),
     expose: T.Optional(Expose),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'One Kafka tool (or any container) run as an ECS service.' },
 );
 export type Component = Static<typeof Component>;
 
@@ -210,7 +214,9 @@ export const Spec = T.Object(
     kafka: Kafka,
     network: Network,
     compute: T.Optional(Compute),
-    components: T.Optional(T.Array(Component, { maxItems: 20 })),
+    components: T.Optional(
+      T.Array(Component, { maxItems: 20, description: 'The Kafka tools to run next to the cluster, in any order.' }),
+    ),
     ttl: T.Optional(
       T.String({
         pattern: '^([0-9]+[smhd])+$',
@@ -218,15 +224,18 @@ export const Spec = T.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'The desired state of the playground.' },
 );
 export type Spec = Static<typeof Spec>;
 
 export const Metadata = T.Object(
   {
-    name: dnsLabel(40, 'Playground name, unique in the table. Lowercase letters, digits and -.'),
+    name: dnsLabel(40, 'Playground name, unique in the table; AWS resource names are derived from it.'),
     labels: T.Optional(
-      T.Record(T.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_./]{0,61}[A-Za-z0-9])?$' }), T.String({ maxLength: 63 })),
+      T.Record(T.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_./]{0,61}[A-Za-z0-9])?$' }), T.String({ maxLength: 63 }), {
+        additionalProperties: false,
+        description: 'Free-form key/value labels for your own bookkeeping, e.g. team: data.',
+      }),
     ),
     uid: T.Optional(T.String({ description: 'Set by the operator.' })),
     generation: T.Optional(T.Integer({ minimum: 0, description: 'Set by the operator; bumped when spec changes.' })),
@@ -234,65 +243,14 @@ export const Metadata = T.Object(
     creationTimestamp: T.Optional(T.String({ description: 'Set by the operator.' })),
     deletionTimestamp: T.Optional(T.String({ description: 'Set by the operator when deletion was requested.' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'Identity of the playground. Fields described as "set by the operator" are managed by it.',
+  },
 );
 export type Metadata = Static<typeof Metadata>;
 
-export const ConditionStatus = T.Union([T.Literal('True'), T.Literal('False'), T.Literal('Unknown')]);
-
-export const Condition = T.Object({
-  type: T.String(),
-  status: ConditionStatus,
-  reason: T.String(),
-  message: T.String(),
-  lastTransitionTime: T.String(),
-  observedGeneration: T.Integer(),
-});
-export type Condition = Static<typeof Condition>;
-
-export const ResourceStatus = T.Object({
-  kind: T.String(),
-  key: T.String(),
-  name: T.String(),
-  id: T.Optional(T.String()),
-  state: T.String(),
-  message: T.Optional(T.String()),
-});
-export type ResourceStatus = Static<typeof ResourceStatus>;
-
-export const StatusEvent = T.Object({
-  time: T.String(),
-  type: T.Union([T.Literal('Normal'), T.Literal('Warning')]),
-  reason: T.String(),
-  message: T.String(),
-});
-export type StatusEvent = Static<typeof StatusEvent>;
-
-export const Status = T.Object(
-  {
-    observedGeneration: T.Optional(T.Integer()),
-    phase: T.Optional(T.String({ description: 'Pending | Provisioning | Ready | Updating | Degraded | Deleting | Failed | Invalid' })),
-    conditions: T.Optional(T.Array(Condition)),
-    resources: T.Optional(T.Array(ResourceStatus)),
-    endpoints: T.Optional(
-      T.Object({
-        bootstrapServers: T.Optional(T.String()),
-        namespace: T.Optional(T.String()),
-        services: T.Optional(T.Record(T.String(), T.String())),
-        urls: T.Optional(T.Record(T.String(), T.String())),
-      }),
-    ),
-    events: T.Optional(T.Array(StatusEvent)),
-    expiresAt: T.Optional(T.String()),
-    nextReconcileAt: T.Optional(T.String()),
-    /** Creates recorded before they were sent (crash safety): `kind/key` → ISO time. */
-    pending: T.Optional(T.Record(T.String(), T.String())),
-    /** Cached facts that let a steady-state pass skip reads (e.g. bootstrap brokers per cluster version). */
-    cache: T.Optional(T.Record(T.String(), T.String())),
-  },
-  { description: 'Written only by the operator.' },
-);
-export type Status = Static<typeof Status>;
+export { Condition, ConditionStatus, ResourceStatus, Status, StatusEvent } from './status.js';
 
 export const Playground = T.Object(
   {
@@ -302,6 +260,11 @@ export const Playground = T.Object(
     spec: Spec,
     status: T.Optional(Status),
   },
-  { additionalProperties: false, $id: 'https://kpo.dev/schemas/playground.schema.json', title: 'Playground' },
+  {
+    additionalProperties: false,
+    $id: 'https://kpo.dev/schemas/playground.schema.json',
+    title: 'Playground',
+    description: 'A Kafka playground: an MSK cluster (or an existing Kafka) plus Kafka tools on ECS.',
+  },
 );
 export type Playground = Static<typeof Playground>;

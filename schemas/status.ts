@@ -1,0 +1,71 @@
+/** The status of a Playground: written only by the operator, ignored (with a warning) on input. */
+import { type Static, Type as T } from '@sinclair/typebox';
+
+export const ConditionStatus = T.Union([T.Literal('True'), T.Literal('False'), T.Literal('Unknown')]);
+
+export const Condition = T.Object({
+  type: T.String(),
+  status: ConditionStatus,
+  reason: T.String(),
+  message: T.String(),
+  lastTransitionTime: T.String(),
+  observedGeneration: T.Integer(),
+});
+export type Condition = Static<typeof Condition>;
+
+export const ResourceStatus = T.Object({
+  kind: T.String(),
+  key: T.String(),
+  name: T.String(),
+  id: T.Optional(T.String()),
+  state: T.String(),
+  message: T.Optional(T.String()),
+});
+export type ResourceStatus = Static<typeof ResourceStatus>;
+
+export const StatusEvent = T.Object({
+  time: T.String(),
+  type: T.Union([T.Literal('Normal'), T.Literal('Warning')]),
+  reason: T.String(),
+  message: T.String(),
+});
+export type StatusEvent = Static<typeof StatusEvent>;
+
+export const Status = T.Object(
+  {
+    observedGeneration: T.Optional(T.Integer({ description: 'The metadata.generation this status describes.' })),
+    phase: T.Optional(
+      T.String({ description: 'Pending | Provisioning | Ready | Updating | Degraded | Deleting | Failed | Invalid' }),
+    ),
+    conditions: T.Optional(T.Array(Condition, { description: 'Kubernetes-style conditions, e.g. Ready and Synced.' })),
+    resources: T.Optional(
+      T.Array(ResourceStatus, { description: 'Every AWS resource of the playground and its state.' }),
+    ),
+    endpoints: T.Optional(
+      T.Object(
+        {
+          bootstrapServers: T.Optional(T.String()),
+          namespace: T.Optional(T.String()),
+          services: T.Optional(T.Record(T.String(), T.String())),
+          urls: T.Optional(T.Record(T.String(), T.String())),
+        },
+        { description: 'Where to reach Kafka and the components.' },
+      ),
+    ),
+    events: T.Optional(T.Array(StatusEvent, { description: 'The latest notable events, oldest first.' })),
+    expiresAt: T.Optional(T.String({ description: 'When the ttl runs out (ISO time).' })),
+    nextReconcileAt: T.Optional(T.String({ description: 'When the operator looks again at the latest (ISO time).' })),
+    /** Creates recorded before they were sent (crash safety): `kind/key` → ISO time. */
+    pending: T.Optional(T.Record(T.String(), T.String(), { description: 'Creates in flight: kind/key → ISO time.' })),
+    /** Every validation error of the last pass when the document is invalid (phase Invalid). */
+    problems: T.Optional(
+      T.Array(T.Object({ path: T.String(), code: T.String(), message: T.String() }), {
+        description: 'Every validation error when phase is Invalid.',
+      }),
+    ),
+    /** Cached facts that let a steady-state pass skip reads (e.g. bootstrap brokers per cluster version). */
+    cache: T.Optional(T.Record(T.String(), T.String(), { description: 'Facts the operator keeps to skip reads.' })),
+  },
+  { description: 'Written only by the operator.' },
+);
+export type Status = Static<typeof Status>;
