@@ -31,7 +31,8 @@ export function createHandler(factory: RuntimeFactory = defaultRuntime) {
     .use(httpHeaderNormalizer())
     .use({
       onError: async (request) => {
-        if (!(request.error as { statusCode?: number })?.statusCode) logger.error('request failed', { error: request.error as Error });
+        if (!(request.error as { statusCode?: number })?.statusCode)
+          logger.error('request failed', { error: request.error as Error });
         request.response = errorResponse(request.error, request.event, request.context?.awsRequestId ?? 'unknown');
       },
     });

@@ -21,7 +21,10 @@ export function createHandler(factory: RuntimeFactory = defaultRuntime) {
     const started = rt.clock.now();
     const due = await rt.store.listDue(started);
     if (rt.config.queueUrl) {
-      sqs ??= new SQSClient({ region: rt.config.region, ...(rt.config.awsEndpoint ? { endpoint: rt.config.awsEndpoint } : {}) });
+      sqs ??= new SQSClient({
+        region: rt.config.region,
+        ...(rt.config.awsEndpoint ? { endpoint: rt.config.awsEndpoint } : {}),
+      });
       let failed = 0;
       for (let i = 0; i < due.length; i += 10) {
         const batch = due.slice(i, i + 10);
@@ -42,7 +45,12 @@ export function createHandler(factory: RuntimeFactory = defaultRuntime) {
       now: () => rt.clock.now(),
     });
     for (const r of result.results) recordResult(r, 0);
-    return { due: due.length, reconciled: result.results.length, skipped: result.skipped.length, crashed: result.crashed };
+    return {
+      due: due.length,
+      reconciled: result.results.length,
+      skipped: result.skipped.length,
+      crashed: result.crashed,
+    };
   })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));

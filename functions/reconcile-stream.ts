@@ -26,7 +26,10 @@ export function createHandler(factory: RuntimeFactory = defaultRuntime) {
         }
         const started = rt.clock.now();
         const deadline = deadlineOf(context, started);
-        recordResult(await rt.engine.reconcile(d.name, deadline === undefined ? {} : { deadline }), rt.clock.now() - started);
+        recordResult(
+          await rt.engine.reconcile(d.name, deadline === undefined ? {} : { deadline }),
+          rt.clock.now() - started,
+        );
       } catch (err) {
         logger.error('stream record failed', { playground: d.name, error: err as Error });
         failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });

@@ -37,7 +37,10 @@ export function lazy(factory: RuntimeFactory): () => Runtime {
 /** The pass must finish this long before Lambda's own timeout. */
 const MARGIN_MS = 5_000;
 
-export function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined, now: number): number | undefined {
+export function deadlineOf(
+  context: Pick<Context, 'getRemainingTimeInMillis'> | undefined,
+  now: number,
+): number | undefined {
   if (!context?.getRemainingTimeInMillis) return undefined;
   return now + Math.max(0, context.getRemainingTimeInMillis() - MARGIN_MS);
 }
@@ -45,7 +48,11 @@ export function deadlineOf(context: Pick<Context, 'getRemainingTimeInMillis'> | 
 export function recordResult(r: ReconcileResult, durationMs: number): void {
   metrics.addMetric('ReconcileDuration', MetricUnit.Milliseconds, durationMs);
   metrics.addMetric('ReconcileActions', MetricUnit.Count, r.actions.length);
-  metrics.addMetric('ReconcileErrors', MetricUnit.Count, r.actions.filter((a) => !a.ok).length + (r.outcome === 'error' ? 1 : 0));
+  metrics.addMetric(
+    'ReconcileErrors',
+    MetricUnit.Count,
+    r.actions.filter((a) => !a.ok).length + (r.outcome === 'error' ? 1 : 0),
+  );
   if (r.outcome === 'failed') metrics.addMetric('PlaygroundsStuck', MetricUnit.Count, 1);
   logger.info('reconciled', {
     playground: r.name,

@@ -24,14 +24,19 @@ function image(raw: unknown): Image | undefined {
   return unmarshall(raw as Parameters<typeof unmarshall>[0]) as Image;
 }
 
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) =>
-  x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
-);
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 
 export function decide(record: DynamoDBRecord): StreamDecision {
   const oldImage = image(record.dynamodb?.OldImage);
   const newImage = image(record.dynamodb?.NewImage);
-  const name = (newImage?.name ?? oldImage?.name ?? newImage?.metadata?.name ?? oldImage?.metadata?.name) as string | undefined;
+  const name = (newImage?.name ?? oldImage?.name ?? newImage?.metadata?.name ?? oldImage?.metadata?.name) as
+    | string
+    | undefined;
   if (!name) return { action: 'skip', name: undefined, why: 'no name in the record' };
   switch (record.eventName) {
     case 'INSERT':
@@ -41,7 +46,9 @@ export function decide(record: DynamoDBRecord): StreamDecision {
         canonical(oldImage?.spec) !== canonical(newImage?.spec) ||
         canonical(oldImage?.metadata?.labels) !== canonical(newImage?.metadata?.labels) ||
         oldImage?.metadata?.deletionTimestamp !== newImage?.metadata?.deletionTimestamp;
-      return changed ? { action: 'reconcile', name } : { action: 'skip', name, why: 'only status or bookkeeping changed' };
+      return changed
+        ? { action: 'reconcile', name }
+        : { action: 'skip', name, why: 'only status or bookkeeping changed' };
     }
     case 'REMOVE': {
       if (!oldImage) return { action: 'skip', name, why: 'no old image' };

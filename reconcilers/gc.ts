@@ -70,7 +70,11 @@ export async function sweepConfigurations(opts: GcOptions): Promise<GcFinding[]>
       const base = { kind: 'msk-configuration' as const, arn: c.Arn, name: c.Name, ...marker };
       const live = await livePlayground(store, cache, marker.playground);
       if (live && live.metadata.uid === marker.uid && !live.metadata.deletionTimestamp) {
-        findings.push({ ...base, action: 'keep', reason: `belongs to live playground ${marker.playground}; its reconciler retires unused revisions` });
+        findings.push({
+          ...base,
+          action: 'keep',
+          reason: `belongs to live playground ${marker.playground}; its reconciler retires unused revisions`,
+        });
         continue;
       }
       if (c.State === 'DELETING') {
@@ -79,12 +83,20 @@ export async function sweepConfigurations(opts: GcOptions): Promise<GcFinding[]>
       }
       const age = now - (c.CreationTime?.getTime() ?? now);
       if (age < graceMs) {
-        findings.push({ ...base, action: 'retry-later', reason: `younger than the grace period (${Math.round(age / 60_000)} of ${Math.round(graceMs / 60_000)} min)` });
+        findings.push({
+          ...base,
+          action: 'retry-later',
+          reason: `younger than the grace period (${Math.round(age / 60_000)} of ${Math.round(graceMs / 60_000)} min)`,
+        });
         continue;
       }
       inUse ??= await configurationsInUse(aws);
       if (inUse.has(c.Arn)) {
-        findings.push({ ...base, action: 'retry-later', reason: 'a cluster still uses it (it is deleted after the cluster)' });
+        findings.push({
+          ...base,
+          action: 'retry-later',
+          reason: 'a cluster still uses it (it is deleted after the cluster)',
+        });
         continue;
       }
       const why = `${live ? 'playground re-created with a new uid' : `playground ${marker.playground} no longer exists`}${c.State === 'DELETE_FAILED' ? '; previous delete failed, retrying' : ''}`;
@@ -96,7 +108,8 @@ export async function sweepConfigurations(opts: GcOptions): Promise<GcFinding[]>
         await aws.send('kafka', new DeleteConfigurationCommand({ Arn: c.Arn }));
         findings.push({ ...base, action: 'deleted', reason: why });
       } catch (err) {
-        if (isAwsError(err, 'NotFoundException')) findings.push({ ...base, action: 'deleted', reason: `${why} (already gone)` });
+        if (isAwsError(err, 'NotFoundException'))
+          findings.push({ ...base, action: 'deleted', reason: `${why} (already gone)` });
         else findings.push({ ...base, action: 'retry-later', reason: `delete refused: ${errorMessage(err)}` });
       }
     }

@@ -125,7 +125,7 @@ export function buildStatus(input: StatusInput): Status {
   const resources = [
     ...owned.map((o) => {
       const s = stepById.get(stepId(o));
-      const message = s && s.type !== 'noop' ? describeStep(s) : undefined;
+      const message = s && s.type !== 'noop' ? describeStep(s) : o.outputs.message;
       return { kind: o.kind, key: o.key, name: o.name, id: o.id, state: o.state, ...(message ? { message } : {}) };
     }),
     ...steps

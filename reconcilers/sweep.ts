@@ -23,7 +23,11 @@ export interface SweepResult {
   crashed: { name: string; error: string }[];
 }
 
-export async function sweep(engine: Pick<Engine, 'reconcile'>, names: readonly string[], opts: SweepOptions): Promise<SweepResult> {
+export async function sweep(
+  engine: Pick<Engine, 'reconcile'>,
+  names: readonly string[],
+  opts: SweepOptions,
+): Promise<SweepResult> {
   const out: SweepResult = { results: [], skipped: [], crashed: [] };
   const queue = [...names];
   const budget = opts.passBudgetMs ?? 60_000;
@@ -36,9 +40,7 @@ export async function sweep(engine: Pick<Engine, 'reconcile'>, names: readonly s
       }
       const deadline = Math.min(now + budget, opts.deadline ?? Number.POSITIVE_INFINITY);
       try {
-        out.results.push(
-          await engine.reconcile(name, { deadline, ...(opts.signal ? { signal: opts.signal } : {}) }),
-        );
+        out.results.push(await engine.reconcile(name, { deadline, ...(opts.signal ? { signal: opts.signal } : {}) }));
       } catch (err) {
         out.crashed.push({ name, error: errorMessage(err) });
       }

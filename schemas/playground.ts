@@ -5,8 +5,9 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { Status } from './status.js';
 
-export const API_VERSION = 'kpo/v1alpha1';
-export const KIND = 'Playground';
+import { API_VERSION, KIND } from './constants.js';
+
+export { API_VERSION, KIND } from './constants.js';
 
 /** DNS label: lowercase alphanumerics and '-', starting and ending alphanumeric. */
 const dnsLabel = (max: number, description: string) =>

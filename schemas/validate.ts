@@ -2,16 +2,15 @@
  * Validation of a Playground document: the JSON Schema (structure, types, formats, defaults) and the domain
  * rules (what would fail in AWS or Kafka) together, so one pass reports every problem.
  */
-import { Ajv } from 'ajv';
-import { DocumentParseError, ValidationError, type ValidationIssue } from '../lib/errors.js';
+import { ValidationError, type ValidationIssue } from '../lib/errors.js';
 import { issuesFromAjv } from './ajv-issues.js';
 import { DocView, IssueSink, isRecord } from './doc-view.js';
 import type { SchemaCode } from './issue-codes.js';
-import { playgroundJsonSchema } from './json-schema.js';
-import { type ParseOptions, parseDocument } from './parse.js';
 import type { Playground } from './playground.js';
 import { componentRules, exposedComponents } from './rules-components.js';
 import { computeRules, kafkaRules, networkRules, ttlRules } from './rules-kafka.js';
+// Precompiled from the JSON Schema (schemas/structure-code.ts): no schema compilation at cold start.
+import { validate as checkStructure } from './structure.generated.js';
 
 export type { ValidationIssue } from '../lib/errors.js';
 
@@ -23,10 +22,7 @@ export interface ValidationResult {
   document?: Playground;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true, verbose: true });
-const checkStructure = ajv.compile(playgroundJsonSchema());
-
-function failure(code: SchemaCode, message: string): ValidationResult {
+export function failure(code: SchemaCode, message: string): ValidationResult {
   return { valid: false, errors: [{ path: '', code, message }], warnings: [] };
 }
 
@@ -69,17 +65,6 @@ export function validateDocument(value: unknown): ValidationResult {
   const warnings = dedupe(sink.warnings);
   if (errors.length > 0) return { valid: false, errors, warnings };
   return { valid: true, errors, warnings, document: data as Playground };
-}
-
-/** Parses (YAML or JSON) and validates; a document that cannot be read is one `Unreadable` error at path ''. */
-export function validateText(input: string | Uint8Array, opts: ParseOptions = {}): ValidationResult {
-  let value: unknown;
-  try {
-    value = parseDocument(input, opts);
-  } catch (err) {
-    return failure('Unreadable', err instanceof DocumentParseError ? err.message : String(err));
-  }
-  return validateDocument(value);
 }
 
 /** The document with defaults applied; throws ValidationError listing every problem when it is invalid. */

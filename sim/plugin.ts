@@ -13,7 +13,10 @@ export function simPlugin(cloud: SimCloud, service: ServiceKey): Pluggable<objec
       stack.add(
         (_next, context) => async (args) => {
           const operation = (context.commandName ?? '').replace(/Command$/, '');
-          const output = (await cloud.call(service, operation, args.input as Record<string, unknown>)) as Record<string, unknown>;
+          const output = (await cloud.call(service, operation, args.input as Record<string, unknown>)) as Record<
+            string,
+            unknown
+          >;
           return {
             output: {
               ...output,

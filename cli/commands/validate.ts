@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { errorMessage } from '../../lib/errors.js';
-import { validateText } from '../../schemas/validate.js';
+import { validateText } from '../../schemas/validate-text.js';
 import {
   type CliIo,
   colorsFor,

@@ -3,7 +3,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { KpoError, ValidationError } from '../errors.js';
 import { header, problem } from './http.js';
 
-export function errorResponse(err: unknown, event: APIGatewayProxyEvent | undefined, requestId: string): APIGatewayProxyResult {
+export function errorResponse(
+  err: unknown,
+  event: APIGatewayProxyEvent | undefined,
+  requestId: string,
+): APIGatewayProxyResult {
   if (err instanceof ValidationError) {
     return problem(422, 'ValidationFailed', err.message, { errors: err.issues, warnings: err.warnings });
   }

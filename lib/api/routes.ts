@@ -13,7 +13,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Engine } from '../../reconcilers/engine.js';
 import { stepId, summarize } from '../../reconcilers/planner.js';
 import type { Playground } from '../../schemas/playground.js';
-import { validateDocument, validateText } from '../../schemas/validate.js';
+import { validateDocument } from '../../schemas/validate.js';
+import { validateText } from '../../schemas/validate-text.js';
 import type { PlaygroundStore } from '../store/types.js';
 import { etag, header, json, parseEtag, problem } from './http.js';
 
@@ -31,14 +32,17 @@ function bodyBytes(event: APIGatewayProxyEvent): Uint8Array | APIGatewayProxyRes
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.byteLength > MAX_BODY_BYTES) {
-    return problem(413, 'DocumentTooLarge', `the document is ${bytes.byteLength} bytes; the limit is ${MAX_BODY_BYTES}`);
+    return problem(
+      413,
+      'DocumentTooLarge',
+      `the document is ${bytes.byteLength} bytes; the limit is ${MAX_BODY_BYTES}`,
+    );
   }
   if (bytes.byteLength === 0) return problem(400, 'EmptyBody', 'send a Playground document (YAML or JSON) in the body');
   return bytes;
 }
 
-const isResponse = (v: unknown): v is APIGatewayProxyResult =>
-  typeof v === 'object' && v !== null && 'statusCode' in v;
+const isResponse = (v: unknown): v is APIGatewayProxyResult => typeof v === 'object' && v !== null && 'statusCode' in v;
 
 /** Parses and validates a body; a response when it is not a valid document. */
 function readDocument(event: APIGatewayProxyEvent): Playground | APIGatewayProxyResult {
@@ -61,7 +65,9 @@ function nameOf(event: APIGatewayProxyEvent): string {
   return decodeURIComponent(event.pathParameters?.name ?? '');
 }
 
-export function routes(deps: ApiDeps): { method: 'GET' | 'PUT' | 'DELETE' | 'POST'; path: string; handler: RouteHandler }[] {
+export function routes(
+  deps: ApiDeps,
+): { method: 'GET' | 'PUT' | 'DELETE' | 'POST'; path: string; handler: RouteHandler }[] {
   // Read lazily: the runtime is built on the first request, not when the module loads.
   const store = {
     apply: (...a: Parameters<PlaygroundStore['apply']>) => deps.store.apply(...a),
@@ -77,7 +83,13 @@ export function routes(deps: ApiDeps): { method: 'GET' | 'PUT' | 'DELETE' | 'POS
     if (isResponse(doc)) return doc;
     if (doc.metadata.name !== name) {
       return problem(422, 'NameMismatch', `metadata.name is '${doc.metadata.name}' but the URL names '${name}'`, {
-        errors: [{ path: '/metadata/name', code: 'NameMismatch', message: `set metadata.name to '${name}' or PUT to /playgrounds/${doc.metadata.name}` }],
+        errors: [
+          {
+            path: '/metadata/name',
+            code: 'NameMismatch',
+            message: `set metadata.name to '${name}' or PUT to /playgrounds/${doc.metadata.name}`,
+          },
+        ],
       });
     }
     const ifMatch = parseEtag(header(event.headers, 'if-match'));
@@ -87,10 +99,14 @@ export function routes(deps: ApiDeps): { method: 'GET' | 'PUT' | 'DELETE' | 'POS
       ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }),
     });
     const v = validateDocument(doc);
-    return json(created ? 201 : 200, { document, warnings: v.warnings }, {
-      ...etag(document.metadata.resourceVersion),
-      ...(created ? { location: `/playgrounds/${encodeURIComponent(name)}` } : {}),
-    });
+    return json(
+      created ? 201 : 200,
+      { document, warnings: v.warnings },
+      {
+        ...etag(document.metadata.resourceVersion),
+        ...(created ? { location: `/playgrounds/${encodeURIComponent(name)}` } : {}),
+      },
+    );
   };
 
   const list: RouteHandler = async (event) => {
@@ -123,14 +139,25 @@ export function routes(deps: ApiDeps): { method: 'GET' | 'PUT' | 'DELETE' | 'POS
     if (event.body) {
       const parsed = readDocument(event);
       if (isResponse(parsed)) return parsed;
-      doc = stored ? { ...parsed, metadata: { ...stored.metadata, labels: parsed.metadata.labels ?? {} }, status: stored.status } as Playground : parsed;
+      doc = stored
+        ? ({
+            ...parsed,
+            metadata: { ...stored.metadata, labels: parsed.metadata.labels ?? {} },
+            status: stored.status,
+          } as Playground)
+        : parsed;
     } else if (stored) {
       doc = stored;
     } else {
-      return problem(404, 'NotFound', `no playground named '${name}'; send a document in the body to plan its creation`);
+      return problem(
+        404,
+        'NotFound',
+        `no playground named '${name}'; send a document in the body to plan its creation`,
+      );
     }
     const result = await engine.plan(doc);
-    if (result.errors.length > 0) return problem(422, 'ValidationFailed', 'the document is invalid', { errors: result.errors });
+    if (result.errors.length > 0)
+      return problem(422, 'ValidationFailed', 'the document is invalid', { errors: result.errors });
     const changes = result.steps.filter((s) => s.type !== 'noop');
     return json(200, {
       summary: summarize(result.steps),

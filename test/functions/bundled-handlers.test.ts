@@ -7,7 +7,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +71,10 @@ describe('bundled handlers (simulated cloud + moto DynamoDB)', () => {
     // Act: the schedule fires every minute until the playground is Ready
     let phase: string | undefined;
     for (let i = 0; i < 40 && phase !== 'Ready'; i++) {
-      await s.scheduled(scheduledEvent(new Date(s.cloud.clock.now()).toISOString()), lambdaContext('reconcile-scheduled'));
+      await s.scheduled(
+        scheduledEvent(new Date(s.cloud.clock.now()).toISOString()),
+        lambdaContext('reconcile-scheduled'),
+      );
       const got = await s.api(apiEvent('GET', `/playgrounds/${name}`), lambdaContext('api'));
       phase = (JSON.parse(got.body) as { status?: { phase?: string } }).status?.phase;
       await s.cloud.clock.advance(60_000);
@@ -79,14 +87,16 @@ describe('bundled handlers (simulated cloud + moto DynamoDB)', () => {
     const clusterName = s.cloud.ledger.length > 0 ? undefined : undefined;
     void clusterName;
     const cluster = (await s.api(apiEvent('GET', `/playgrounds/${name}`), lambdaContext('api'))).body;
-    const clusterArn = (JSON.parse(cluster) as { status: { resources: { kind: string; id?: string }[] } }).status.resources.find(
-      (r) => r.kind === 'ecs-cluster',
-    )?.id;
+    const clusterArn = (
+      JSON.parse(cluster) as { status: { resources: { kind: string; id?: string }[] } }
+    ).status.resources.find((r) => r.kind === 'ecs-cluster')?.id;
     expect(clusterArn).toBeTruthy();
     s.cloud.drainEvents();
     ecs.tamperSetDesiredCount(clusterArn ?? '', 'schema-registry', 0);
     await s.cloud.clock.advance(60_000);
-    const stopped = s.cloud.drainEvents().filter((e) => e['detail-type'] === 'ECS Task State Change' && e.detail.lastStatus === 'STOPPED');
+    const stopped = s.cloud
+      .drainEvents()
+      .filter((e) => e['detail-type'] === 'ECS Task State Change' && e.detail.lastStatus === 'STOPPED');
     expect(stopped.length).toBeGreaterThan(0);
     const healed = await s.heal(stopped[0] as never, lambdaContext('self-heal'));
     // Assess
@@ -107,17 +117,25 @@ describe('bundled handlers (simulated cloud + moto DynamoDB)', () => {
       const out: DynamoDBRecord[] = [];
       for (const shard of desc.StreamDescription?.Shards ?? []) {
         const it = await streams.send(
-          new GetShardIteratorCommand({ StreamArn: s.streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+          new GetShardIteratorCommand({
+            StreamArn: s.streamArn,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
         );
         const got = await streams.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator }));
-        for (const r of got.Records ?? []) out.push({ ...(r as DynamoDBRecord), eventSource: 'aws:dynamodb', eventSourceARN: s.streamArn });
+        for (const r of got.Records ?? [])
+          out.push({ ...(r as DynamoDBRecord), eventSource: 'aws:dynamodb', eventSourceARN: s.streamArn });
       }
       return out;
     };
     const first = await records();
     expect(first.some((r) => r.eventName === 'INSERT')).toBe(true);
     const before = s.cloud.ledger.length;
-    const res = await s.stream({ Records: first.filter((r) => r.eventName === 'INSERT') }, lambdaContext('reconcile-stream'));
+    const res = await s.stream(
+      { Records: first.filter((r) => r.eventName === 'INSERT') },
+      lambdaContext('reconcile-stream'),
+    );
     expect(res.batchItemFailures).toEqual([]);
     expect(s.cloud.ledger.length).toBeGreaterThan(before);
     // The pass wrote status: that MODIFY must not trigger another pass.

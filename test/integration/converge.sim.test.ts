@@ -17,7 +17,11 @@ describe('engine end to end (simulated cloud)', () => {
     expect(final?.status?.phase).toBe('Ready');
     expect(final?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(final?.status?.endpoints?.bootstrapServers).toMatch(/:9092/);
-    expect(Object.keys(final?.status?.endpoints?.urls ?? {}).sort()).toEqual(['connect-ui', 'rest-proxy', 'schema-registry-ui']);
+    expect(Object.keys(final?.status?.endpoints?.urls ?? {}).sort()).toEqual([
+      'connect-ui',
+      'rest-proxy',
+      'schema-registry-ui',
+    ]);
     expect(steady.outcome).toBe('ready');
     const steadyCalls = h.cloud.ledger.slice(before);
     expect(steadyCalls.filter((c) => c.mutating)).toEqual([]);

@@ -37,7 +37,10 @@ export function createHarness(
 ): Harness {
   const cloud = createSimCloud({ seed: 7, ...opts });
   const clock = cloud.clock;
-  const store = new MemoryStore({ clock, newUid: () => `00000000-0000-4000-8000-${String(++uidCounter).padStart(12, '0')}` });
+  const store = new MemoryStore({
+    clock,
+    newUid: () => `00000000-0000-4000-8000-${String(++uidCounter).padStart(12, '0')}`,
+  });
   const aws = new Aws(createClients(simClientOptions(cloud)), { clock, random: () => cloud.rng.next() });
   const settings = { ...DEFAULT_SETTINGS, ...opts.settings };
   const engine = new Engine({ store, aws, clock, modules: MODULES, owner: opts.owner ?? 'test', settings });
@@ -59,7 +62,9 @@ export function createHarness(
       const last = results.at(-1);
       throw new Error(
         `not settled after ${maxPasses} passes: ${last?.outcome} ${JSON.stringify(last?.status?.conditions)} ${JSON.stringify(
-          last?.steps.filter((s) => s.type !== 'noop').map((s) => `${s.type} ${s.kind}/${s.key}${'reason' in s ? `: ${s.reason}` : ''}`),
+          last?.steps
+            .filter((s) => s.type !== 'noop')
+            .map((s) => `${s.type} ${s.kind}/${s.key}${'reason' in s ? `: ${s.reason}` : ''}`),
         )}`,
       );
     },

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { isRecord, pointer, resolvePointer } from '../../schemas/doc-view.js';
 import { ISSUE_CODES } from '../../schemas/issue-codes.js';
 import { parseDocument } from '../../schemas/parse.js';
-import { type ValidationResult, validateDocument, validateText } from '../../schemas/validate.js';
+import { type ValidationResult, validateDocument } from '../../schemas/validate.js';
+import { validateText } from '../../schemas/validate-text.js';
 
 const SEED = parseDocument(readFileSync(new URL('../../examples/seed-playground.yaml', import.meta.url)));
 const RUNS = 2000;

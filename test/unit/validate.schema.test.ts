@@ -126,3 +126,11 @@ describe('generated schema files', () => {
     expect(doc).toMatch(/\| `brokers` \| integer \(1–30\) \| `3` \| Number of broker nodes/);
   });
 });
+
+describe('precompiled structural validator', () => {
+  it('the committed standalone code is what the schema compiles to today', async () => {
+    const { renderStructureCode, STRUCTURE_TYPES } = await import('../../schemas/structure-code.js');
+    expect(read('schemas/structure.generated.js')).toBe(renderStructureCode());
+    expect(read('schemas/structure.generated.d.ts')).toBe(STRUCTURE_TYPES);
+  });
+});

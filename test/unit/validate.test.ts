@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/errors.js';
 import { parseDocument } from '../../schemas/parse.js';
-import { assertValid, validateDocument, validateText } from '../../schemas/validate.js';
+import { assertValid, validateDocument } from '../../schemas/validate.js';
+import { validateText } from '../../schemas/validate-text.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: mutations poke at arbitrary places of a plain document
 type Doc = any;
