@@ -109,7 +109,7 @@ describe('isDue', () => {
     specHash: specHash(spec),
     status: { observedGeneration: 2, nextReconcileAt: iso(T0 + 60_000) },
   };
-  it.each<[string, Partial<StoredItem>, boolean]>([
+  it.each<[string, Record<string, unknown>, boolean]>([
     ['steady, next look in the future', {}, false],
     ['steady, no next look', { status: { observedGeneration: 2 } }, false],
     ['next look reached', { status: { observedGeneration: 2, nextReconcileAt: iso(T0) } }, true],
@@ -120,6 +120,6 @@ describe('isDue', () => {
     ['spec edited in the table (stale specHash)', { specHash: 'stale' }, true],
     ['deletion requested', { metadata: { name: 'x', generation: 2, deletionTimestamp: iso(T0) } }, true],
   ])('%s → %s', (_label, patch, due) => {
-    expect(isDue({ ...base, ...patch }, T0)).toBe(due);
+    expect(isDue({ ...base, ...patch } as StoredItem, T0)).toBe(due);
   });
 });
