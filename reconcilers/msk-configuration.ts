@@ -199,6 +199,8 @@ export const mskConfigurationKind: KindModule<MskConfigurationSpec, MskConfigura
   deleteBlockedBy(observed, ctx) {
     const users = ctx.world.list('msk-cluster').filter((c) => c.outputs.configurationArn === observed.id);
     if (users.length > 0) return `in use by MSK cluster ${users.map((c) => c.name).join(', ')}`;
+    // The grace period protects a revision a live playground may roll back to; teardown does not wait for it.
+    if (ctx.deleting) return undefined;
     const age = observed.createdAt === undefined ? Number.POSITIVE_INFINITY : ctx.now - observed.createdAt;
     const grace = ctx.settings.configurationGraceMs;
     if (age < grace) return `kept for ${Math.ceil((grace - age) / 60_000)} more minute(s) of the grace period`;

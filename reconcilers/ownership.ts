@@ -45,7 +45,11 @@ export const toKeyValue = (tags: Record<string, string>) =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 export const toLowerKeyValue = (tags: Record<string, string>) =>
   Object.entries(tags).map(([key, value]) => ({ key, value }));
-export function fromTagList(list: { Key?: string; Value?: string; key?: string; value?: string }[] | undefined) {
+export function fromTagList(
+  list:
+    | { Key?: string | undefined; Value?: string | undefined; key?: string | undefined; value?: string | undefined }[]
+    | undefined,
+) {
   const out: Record<string, string> = {};
   for (const t of list ?? []) {
     const k = t.Key ?? t.key;

@@ -1,5 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness, loadExample } from '../support/harness.js';
+import type { KafkaModel } from '../../sim/kafka.js';
+import type { TaggingModel } from '../../sim/tagging.js';
+import { createHarness, type Harness, loadExample } from '../support/harness.js';
+
+/** Every simulated resource tagged with the playground's uid. */
+function owned(h: Harness, uid: string): string[] {
+  const out = h.cloud.model<TaggingModel>('tagging').handle('GetResources', {
+    TagFilters: [{ Key: 'kpo.io/uid', Values: [uid] }],
+    ResourcesPerPage: 100,
+  }) as { ResourceTagMappingList: { ResourceARN: string }[] };
+  return out.ResourceTagMappingList.map((r) => r.ResourceARN);
+}
+
+/** MSK configurations the operator made (they take no tags: name prefix). */
+function configurations(h: Harness): { Arn?: string; Name?: string; State?: string }[] {
+  const out = h.cloud.model<KafkaModel>('kafka').handle('ListConfigurations', {}) as {
+    Configurations?: { Arn?: string; Name?: string; State?: string }[];
+  };
+  return (out.Configurations ?? []).filter((c) => c.Name?.startsWith('kpo-'));
+}
 
 describe('engine end to end (simulated cloud)', () => {
   it('converges the seed example from nothing to Ready, then a steady-state pass makes zero mutating calls', async () => {
@@ -42,10 +61,30 @@ describe('engine end to end (simulated cloud)', () => {
     await h.store.apply(doc);
     const name = doc.metadata.name;
     await h.runUntil(name, (r) => r.outcome === 'ready');
+    const uid = (await h.store.get(name))?.metadata.uid ?? '';
+    expect(owned(h, uid).length).toBeGreaterThan(10);
     await h.store.markForDeletion(name);
     await h.runUntil(name, (r) => r.outcome === 'deleted' || r.outcome === 'not-found');
     expect(await h.store.get(name)).toBeUndefined();
-    const tagged = (h.cloud.model('tagging') as unknown as { all(): unknown[] }).all;
-    expect(tagged).toBeDefined();
+    expect(owned(h, uid)).toEqual([]);
+    expect(configurations(h)).toEqual([]);
+  });
+
+  it('a serverProperties change moves the cluster to a new configuration; the old one is deleted after the grace period', async () => {
+    const h = createHarness({ settings: { configurationGraceMs: 30 * 60_000 } });
+    const doc = loadExample('seed-playground.yaml');
+    await h.store.apply(doc);
+    const name = doc.metadata.name;
+    await h.runUntil(name, (r) => r.outcome === 'ready');
+    const [before] = configurations(h);
+    const changed = structuredClone(doc);
+    changed.spec.kafka.msk = { ...changed.spec.kafka.msk!, serverProperties: { 'num.partitions': 6 } };
+    await h.store.apply(changed);
+    const results = await h.runUntil(name, (r) => r.outcome === 'ready' && configurations(h).length === 1, 400);
+    const final = results.at(-1);
+    const [after] = configurations(h);
+    expect(after?.Arn).not.toBe(before?.Arn);
+    expect(final?.status?.cache?.['msk-cluster/main/configurationArn']).toBe(after?.Arn);
+    expect(final?.status?.observedGeneration).toBe(2);
   });
 });

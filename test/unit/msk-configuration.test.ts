@@ -69,7 +69,13 @@ function setup(playground = doc()) {
     kafkaVersion: string;
     serverProperties: string;
   }>;
-  const planCtx = () => ({ playground: resolved, world, settings: DEFAULT_SETTINGS, now: cloud.clock.now() });
+  const planCtx = (deleting = false) => ({
+    playground: resolved,
+    world,
+    settings: DEFAULT_SETTINGS,
+    now: cloud.clock.now(),
+    deleting,
+  });
   const create = async () => {
     const o = await mskConfigurationKind.apply(ctx(), {
       type: 'create',
@@ -146,10 +152,12 @@ describe('msk-configuration module (simulated cloud)', () => {
     const inUse = mskConfigurationKind.deleteBlockedBy?.(cfg as never, planCtx());
     world.delete('msk-cluster', 'main');
     const young = mskConfigurationKind.deleteBlockedBy?.(cfg as never, planCtx());
+    const tearingDown = mskConfigurationKind.deleteBlockedBy?.(cfg as never, planCtx(true));
     await cloud.clock.advance(60 * MIN);
     const free = mskConfigurationKind.deleteBlockedBy?.(cfg as never, planCtx());
     expect(inUse).toMatch(/in use by MSK cluster c/);
     expect(young).toMatch(/grace period/);
+    expect(tearingDown).toBeUndefined();
     expect(free).toBeUndefined();
   });
 

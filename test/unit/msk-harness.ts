@@ -95,7 +95,13 @@ export class Harness {
   }
 
   planCtx(): PlanContext {
-    return { playground: this.playground, world: this.world, settings: this.settings, now: this.cloud.clock.now() };
+    return {
+      playground: this.playground,
+      world: this.world,
+      settings: this.settings,
+      now: this.cloud.clock.now(),
+      deleting: false,
+    };
   }
 
   async observe(ctx = this.ctx()) {
