@@ -208,11 +208,9 @@ async function update(ctx: AwsContext, step: Extract<ActionStep, { type: 'update
 async function remove(ctx: AwsContext, observed: ObservedResource): Promise<Observed | undefined> {
   const cluster = String(observed.spec.cluster ?? '');
   const gone = (err: unknown) => isAwsError(err, 'ServiceNotFoundException', 'ServiceNotActiveException');
-  try {
-    await ctx.aws.send('ecs', new UpdateServiceCommand({ cluster, service: observed.id, desiredCount: 0 }));
-  } catch (err) {
-    if (!gone(err)) throw err;
-  }
+  // `force` deletes without scaling to 0 first; a separate UpdateService(desiredCount: 0) would be re-validated
+  // against the load balancer and fail once its listener is gone.
+  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html
   try {
     const out = await ctx.aws.send('ecs', new DeleteServiceCommand({ cluster, service: observed.id, force: true }));
     const o = out.service && toObserved(observed.key, out.service, ctx.playground.uid);

@@ -151,7 +151,15 @@ export const elbLoadBalancerKind: KindModule<LoadBalancerSpec, LoadBalancerSpec>
 
   deleteBlockedBy(_observed, ctx) {
     const listeners = ctx.world.list('elb-listener').map((l) => l.key);
-    return listeners.length > 0 ? `its listeners on port ${listeners.join(', ')} are deleted first` : undefined;
+    if (listeners.length > 0) return `its listeners on port ${listeners.join(', ')} are deleted first`;
+    // Deleting a load balancer drops its listeners too; ECS then refuses every UpdateService of a service
+    // whose target group lost its load balancer, so the services (even ones whose listeners were never
+    // observed) go first.
+    const attached = ctx.world
+      .list('ecs-service')
+      .filter((s) => s.owned && Array.isArray(s.spec.loadBalancers) && s.spec.loadBalancers.length > 0)
+      .map((s) => s.name);
+    return attached.length > 0 ? `ECS services ${attached.join(', ')} still send traffic through it` : undefined;
   },
 
   async observe(ctx) {

@@ -11,9 +11,11 @@ import { DeleteConfigurationCommand, ListClustersV2Command, ListConfigurationsCo
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { type Aws, isAwsError } from '../lib/aws.js';
 import { errorMessage } from '../lib/errors.js';
+import { API_VERSION, KIND } from '../schemas/constants.js';
 import type { Playground } from '../schemas/playground.js';
-import { NAME_PREFIX } from './names.js';
+import { NAME_PREFIX, namesFor } from './names.js';
 import { MANAGED_BY, parseConfigurationDescription, TAG_MANAGED_BY, TAG_PLAYGROUND, TAG_UID } from './ownership.js';
+import type { KindName } from './types.js';
 
 export interface GcStore {
   get(name: string): Promise<Playground | undefined>;
@@ -153,4 +155,104 @@ export async function findTaggedOrphans(opts: Pick<GcOptions, 'aws' | 'store'>):
     token = page.PaginationToken || undefined;
   } while (token);
   return findings;
+}
+
+/** Which kind and key an owned ARN is, so a tombstone's status can point the modules at it. */
+export function keyOfArn(arn: string, playground: string, uid: string): { kind: KindName; key: string } | undefined {
+  const familyPrefix = `${namesFor(playground, uid).taskFamily('')}`;
+  const rules: [RegExp, (m: RegExpExecArray) => { kind: KindName; key: string } | undefined][] = [
+    [/^arn:aws:kafka:[^:]*:[^:]*:cluster\//, () => ({ kind: 'msk-cluster', key: 'main' })],
+    [/^arn:aws:ecs:[^:]*:[^:]*:cluster\//, () => ({ kind: 'ecs-cluster', key: 'main' })],
+    [/^arn:aws:ecs:[^:]*:[^:]*:service\/[^/]+\/(.+)$/, (m) => ({ kind: 'ecs-service', key: m[1] ?? '' })],
+    [
+      /^arn:aws:ecs:[^:]*:[^:]*:task-definition\/([^:]+):\d+$/,
+      (m) =>
+        m[1]?.startsWith(familyPrefix)
+          ? { kind: 'ecs-task-definition', key: m[1].slice(familyPrefix.length) }
+          : undefined,
+    ],
+    [/^arn:aws:servicediscovery:[^:]*:[^:]*:namespace\//, () => ({ kind: 'cloudmap-namespace', key: 'main' })],
+    [/^arn:aws:elasticloadbalancing:[^:]*:[^:]*:loadbalancer\//, () => ({ kind: 'elb-load-balancer', key: 'main' })],
+    // Target group names are truncated hashes: the component is not recoverable, the name serves as the key.
+    [
+      /^arn:aws:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/([^/]+)\//,
+      (m) => ({ kind: 'elb-target-group', key: m[1] ?? '' }),
+    ],
+    [/^arn:aws:ec2:[^:]*:[^:]*:security-group\//, () => ({ kind: 'ec2-security-group', key: 'alb' })],
+  ];
+  for (const [re, to] of rules) {
+    const m = re.exec(arn);
+    if (m) return to(m);
+  }
+  return undefined;
+}
+
+const idOf = (kind: KindName, arn: string) =>
+  kind === 'cloudmap-namespace' || kind === 'ec2-security-group' ? (arn.split('/').pop() ?? arn) : arn;
+
+/**
+ * A playground document standing for resources whose document is gone: marked for deletion, with a
+ * placeholder spec (nothing is desired while deleting) and a status that tells the modules where its
+ * resources are, so the regular engine tears them down in dependency order.
+ */
+export function tombstoneFor(playground: string, uid: string, arns: readonly string[]): Playground {
+  const cache: Record<string, string> = {};
+  for (const arn of arns) {
+    const k = keyOfArn(arn, playground, uid);
+    if (k && cache[`${k.kind}/${k.key}`] === undefined) cache[`${k.kind}/${k.key}`] = idOf(k.kind, arn);
+  }
+  return {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    metadata: { name: playground, uid, labels: { 'kpo.io/tombstone': 'orphan-sweep' } },
+    spec: {
+      kafka: { external: { bootstrapServers: 'orphaned.invalid:9092' } },
+      network: { vpcId: 'vpc-00000000', subnetIds: ['subnet-00000000'] },
+      components: [],
+    },
+    status: { phase: 'Deleting', cache },
+  };
+}
+
+export interface TombstoneStore extends GcStore {
+  restoreForDeletion(image: Playground, now: number): Promise<Playground | undefined>;
+}
+
+/**
+ * Groups tagged orphans by playground incarnation and, where the name is free, restores a tombstone so the
+ * engine removes them. A name taken by a newer playground is reported instead: its resources are left alone.
+ */
+export async function adoptOrphans(
+  findings: readonly GcFinding[],
+  store: TombstoneStore,
+  now: number,
+  dryRun: boolean,
+) {
+  const groups = new Map<string, { playground: string; uid: string; arns: string[] }>();
+  for (const f of findings) {
+    if (f.kind !== 'tagged-resource') continue;
+    const g = groups.get(f.uid) ?? { playground: f.playground, uid: f.uid, arns: [] };
+    g.arns.push(f.arn);
+    groups.set(f.uid, g);
+  }
+  const out: {
+    playground: string;
+    uid: string;
+    resources: number;
+    action: 'tombstone' | 'name-taken' | 'would-tombstone';
+  }[] = [];
+  for (const g of groups.values()) {
+    if (dryRun) {
+      out.push({ ...g, resources: g.arns.length, action: 'would-tombstone' });
+      continue;
+    }
+    const restored = await store.restoreForDeletion(tombstoneFor(g.playground, g.uid, g.arns), now);
+    out.push({
+      playground: g.playground,
+      uid: g.uid,
+      resources: g.arns.length,
+      action: restored ? 'tombstone' : 'name-taken',
+    });
+  }
+  return out;
 }
