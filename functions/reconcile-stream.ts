@@ -1,12 +1,15 @@
 /**
  * DynamoDB Streams (NEW_AND_OLD_IMAGES) → an immediate pass when a document is put, changed or removed.
- * Decisions per record: lib/stream.ts. Partial batch failure: Lambda retries from the first failed record.
+ * Decisions per record: lib/stream.ts. With a work queue (deployed), the passes are queued for
+ * reconcile-worker so one batch never has to fit many passes into one invocation; without one (local mode,
+ * tests) they run inline. Partial batch failure: Lambda retries from the first failed record.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deadlineOf, defaultRuntime, lazy, logger, metrics, type RuntimeFactory, recordResult } from '../lib/lambda.js';
+import { enqueue } from '../lib/queue.js';
 import { decide } from '../lib/stream.js';
 
 export { createRuntime } from '../lib/runtime.js';

@@ -116,6 +116,8 @@ export class OperatorFunctions extends Construct {
     const operatorPrincipals = MUTATORS.map((n) => `:assumed-role/${this.roles[n].roleName}/`).join(',');
     const extraEnv: Partial<Record<FunctionName, Record<string, string>>> = {
       'reconcile-scheduled': { QUEUE_URL: queues.work.queueUrl },
+      // A stream batch may name many playgrounds; their passes go to the work queue, not into one invocation.
+      'reconcile-stream': { QUEUE_URL: queues.work.queueUrl },
       'self-heal': { OPERATOR_PRINCIPALS: operatorPrincipals },
     };
 
@@ -155,6 +157,7 @@ export class OperatorFunctions extends Construct {
     props.table.grantReadData(this.roles['reconcile-scheduled']);
     for (const name of AWS_READERS) props.table.grantReadWriteData(this.roles[name]);
     queues.work.grantSendMessages(this.roles['reconcile-scheduled']);
+    queues.work.grantSendMessages(this.roles['reconcile-stream']);
 
     const attach = (id: string, description: string, document: iam.PolicyDocument, names: FunctionName[]) => {
       const policy = new iam.ManagedPolicy(this, id, { description, document, roles: names.map((n) => this.roles[n]) });

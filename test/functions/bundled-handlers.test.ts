@@ -146,3 +146,58 @@ describe('bundled handlers (simulated cloud + moto DynamoDB)', () => {
     expect(s.cloud.ledger.length).toBe(calls);
   });
 });
+
+describe('fan-out through the work queue (moto SQS + DynamoDB, simulated cloud)', () => {
+  it('the scheduled sweep queues one message per due playground; the worker reconciles them with no batch failures', async () => {
+    // Prepare
+    const { CreateQueueCommand, ReceiveMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
+    process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+    const sqs = new SQSClient(motoClientOptions());
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'kpo-work-fanout' }));
+    const cloud = createSimCloud({ seed: 5 });
+    const dynamo = new DynamoDBClient(motoClientOptions());
+    await createPlaygroundTable(dynamo, 'bundle-fanout');
+    const { motoEndpoint } = await import('../support/moto.js');
+    const config = readConfig({ TABLE_NAME: 'bundle-fanout', QUEUE_URL: QueueUrl, KPO_AWS_ENDPOINT: motoEndpoint() });
+    const overrides = { clientOptions: simClientOptions(cloud), dynamo, clock: cloud.clock, owner: 'fanout' };
+    const api = (await import(dist('api'))) as ApiModule;
+    const scheduledMod = (await import(dist('reconcile-scheduled'))) as ScheduledModule;
+    const workerMod = (await import(dist('reconcile-worker'))) as typeof import('../../functions/reconcile-worker.js');
+    const put = api.createHandler(() => api.createRuntime(config, overrides));
+    const scheduled = scheduledMod.createHandler(() => scheduledMod.createRuntime(config, overrides));
+    const worker = workerMod.createHandler(() => workerMod.createRuntime(config, overrides));
+    const name = nameOf(external);
+    expect(
+      (await put(apiEvent('PUT', `/playgrounds/${name}`, { body: external }), lambdaContext('api'))).statusCode,
+    ).toBe(201);
+    // Act
+    const fanned = await scheduled(
+      scheduledEvent(new Date(cloud.clock.now()).toISOString()),
+      lambdaContext('reconcile-scheduled'),
+    );
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    const messages = received.Messages ?? [];
+    const result = await worker(
+      {
+        Records: messages.map((m) => ({
+          messageId: m.MessageId ?? '',
+          receiptHandle: m.ReceiptHandle ?? '',
+          body: m.Body ?? '',
+          attributes: {} as never,
+          messageAttributes: {},
+          md5OfBody: m.MD5OfBody ?? '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:kpo-work-fanout',
+          awsRegion: 'us-east-1',
+        })),
+      },
+      lambdaContext('reconcile-worker'),
+    );
+    // Assess
+    expect(fanned).toEqual({ due: 1, enqueued: 1 });
+    expect(messages.map((m) => JSON.parse(m.Body ?? '{}'))).toEqual([{ name }]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(cloud.ledger.some((c) => c.service === 'ecs' && c.operation === 'CreateCluster')).toBe(true);
+  });
+});

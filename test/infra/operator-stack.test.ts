@@ -95,7 +95,7 @@ describe('Lambda functions', () => {
       POWERTOOLS_SERVICE_NAME: 'kafka-playground-operator',
       POWERTOOLS_METRICS_NAMESPACE: 'KafkaPlaygroundOperator',
     });
-    expect('QUEUE_URL' in env).toBe(name === 'reconcile-scheduled');
+    expect('QUEUE_URL' in env).toBe(name === 'reconcile-scheduled' || name === 'reconcile-stream');
   });
 
   it('tells reconcile-scheduled the work queue and self-heal the operator roles to ignore', () => {
