@@ -14,18 +14,11 @@ import { errorMessage, InternalError, KpoError, SimulatedCrashError } from '../l
 import type { Playground, Status, StatusEvent } from '../schemas/playground.js';
 import { validateDocument } from '../schemas/validate.js';
 import { buildStatus, event } from './status.js';
+import { awsContext } from './context.js';
 import { namesFor } from './names.js';
-import { ownershipTags } from './ownership.js';
 import { isAction, planPlayground, stepId } from './planner.js';
 import { resolvePlayground } from './resolve.js';
-import {
-  type ActionStep,
-  type AnyKindModule,
-  type AwsContext,
-  DEFAULT_SETTINGS,
-  type OperatorSettings,
-  type Step,
-} from './types.js';
+import { type ActionStep, type AnyKindModule, DEFAULT_SETTINGS, type OperatorSettings, type Step } from './types.js';
 import { MutableWorld } from './world.js';
 import type { EngineStore } from './store-port.js';
 
@@ -125,24 +118,13 @@ export class Engine {
     const playground = resolvePlayground(doc);
     const names = namesFor(playground.name, playground.uid);
     const world = new MutableWorld();
-    const memo = new Map<string, Promise<unknown>>();
-    const ctx: AwsContext = {
+    const ctx = awsContext({
       aws: this.opts.aws.withBudget(pass.deadline, pass.signal),
       clock: this.opts.clock,
       playground,
-      names,
-      tags: ownershipTags(playground.name, playground.uid),
       world,
-      known: { ...(status?.cache ?? {}) },
-      memo: <T>(key: string, load: () => Promise<T>) => {
-        let p = memo.get(key);
-        if (!p) {
-          p = load();
-          memo.set(key, p);
-        }
-        return p as Promise<T>;
-      },
-    };
+      known: status?.cache ?? {},
+    });
     for (const module of this.opts.modules) {
       for (const r of await module.observe(ctx)) world.set(r);
     }

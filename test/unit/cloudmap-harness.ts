@@ -7,7 +7,6 @@ import { Aws, createClients } from '../../lib/aws.js';
 import { cloudMapNamespaceKind } from '../../reconcilers/cloudmap-namespace.js';
 import { cloudMapServiceKind } from '../../reconcilers/cloudmap-service.js';
 import { namesFor } from '../../reconcilers/names.js';
-import { ownershipTags } from '../../reconcilers/ownership.js';
 import type { ResolvedPlayground } from '../../reconcilers/resolve.js';
 import {
   type ActionStep,
@@ -23,6 +22,7 @@ import { resolveComponent } from '../../schemas/catalog.js';
 import { SimCloud } from '../../sim/cloud.js';
 import { simClientOptions } from '../../sim/plugin.js';
 import { ServiceDiscoveryModel } from '../../sim/servicediscovery.js';
+import { awsContext } from '../../reconcilers/context.js';
 
 export const OP_MS = 30_000;
 const MODULES: AnyKindModule[] = [cloudMapNamespaceKind, cloudMapServiceKind];
@@ -70,20 +70,13 @@ export class Driver {
   }
 
   ctx(): AwsContext {
-    const memo = new Map<string, Promise<unknown>>();
-    return {
+    return awsContext({
       aws: this.aws,
       clock: this.cloud.clock,
       playground: this.pg,
-      names: this.names,
-      tags: ownershipTags(this.pg.name, this.pg.uid),
       world: this.world,
       known: this.known,
-      memo: <T>(key: string, load: () => Promise<T>) => {
-        if (!memo.has(key)) memo.set(key, load());
-        return memo.get(key) as Promise<T>;
-      },
-    };
+    });
   }
 
   plan(): Step[] {

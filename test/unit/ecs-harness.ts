@@ -9,7 +9,6 @@ import { ecsClusterKind } from '../../reconcilers/ecs-cluster.js';
 import { ecsServiceKind } from '../../reconcilers/ecs-service.js';
 import { ecsTaskDefinitionKind } from '../../reconcilers/ecs-task-definition.js';
 import { namesFor } from '../../reconcilers/names.js';
-import { ownershipTags } from '../../reconcilers/ownership.js';
 import { isAction, planPlayground } from '../../reconcilers/planner.js';
 import { type ResolvedPlayground, resolvePlayground } from '../../reconcilers/resolve.js';
 import {
@@ -25,6 +24,7 @@ import { MutableWorld } from '../../reconcilers/world.js';
 import type { Component, Playground } from '../../schemas/playground.js';
 import type { FaultConfig } from '../../sim/faults.js';
 import { type EcsWorld, ecsWorld } from '../sim/ecs-fixtures.js';
+import { awsContext } from '../../reconcilers/context.js';
 
 export const MODULES: AnyKindModule[] = [ecsClusterKind, ecsTaskDefinitionKind, ecsServiceKind];
 export const TIMINGS = { taskStartMs: 45_000, taskStopMs: 30_000, drainMs: 60_000 };
@@ -121,24 +121,13 @@ export class Driver {
   }
 
   ctx(): AwsContext {
-    const memo = new Map<string, Promise<unknown>>();
-    return {
+    return awsContext({
       aws: this.w.aws,
       clock: this.cloud.clock,
       playground: this.pg,
-      names: this.names,
-      tags: ownershipTags(this.pg.name, this.pg.uid),
       world: this.world,
-      known: { ...this.known },
-      memo: <T>(key: string, load: () => Promise<T>) => {
-        let p = memo.get(key);
-        if (!p) {
-          p = load();
-          memo.set(key, p);
-        }
-        return p as Promise<T>;
-      },
-    };
+      known: this.known,
+    });
   }
 
   plan(): Step[] {

@@ -9,7 +9,6 @@ import { elbListenerKind } from '../../reconcilers/elb-listener.js';
 import { elbLoadBalancerKind } from '../../reconcilers/elb-load-balancer.js';
 import { elbTargetGroupKind } from '../../reconcilers/elb-target-group.js';
 import { namesFor } from '../../reconcilers/names.js';
-import { ownershipTags } from '../../reconcilers/ownership.js';
 import { isAction, planPlayground, stepId } from '../../reconcilers/planner.js';
 import type { ResolvedPlayground } from '../../reconcilers/resolve.js';
 import {
@@ -26,6 +25,7 @@ import { SimCloud } from '../../sim/cloud.js';
 import { Ec2Model } from '../../sim/ec2.js';
 import { ElbV2Model } from '../../sim/elbv2.js';
 import { simClientOptions } from '../../sim/plugin.js';
+import { awsContext } from '../../reconcilers/context.js';
 
 export const MODULES: AnyKindModule[] = [
   ec2SecurityGroupKind,
@@ -96,20 +96,13 @@ export class ElbDriver {
   }
 
   context(): AwsContext {
-    const memo = new Map<string, Promise<unknown>>();
-    return {
+    return awsContext({
       aws: this.aws,
       clock: this.cloud.clock,
       playground: this.pg,
-      names: this.names,
-      tags: ownershipTags(this.pg.name, this.pg.uid),
       world: this.world,
-      known: { ...this.known },
-      memo: <T>(key: string, load: () => Promise<T>) => {
-        if (!memo.has(key)) memo.set(key, load());
-        return memo.get(key) as Promise<T>;
-      },
-    };
+      known: this.known,
+    });
   }
 
   plan(): Step[] {

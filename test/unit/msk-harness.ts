@@ -7,7 +7,6 @@ import { Aws, type ClientOptions, createClients } from '../../lib/aws.js';
 import { mskClusterKind } from '../../reconcilers/msk-cluster.js';
 import { mskConfigurationKind } from '../../reconcilers/msk-configuration.js';
 import { namesFor } from '../../reconcilers/names.js';
-import { ownershipTags } from '../../reconcilers/ownership.js';
 import { resolvePlayground } from '../../reconcilers/resolve.js';
 import {
   type ActionStep,
@@ -22,6 +21,7 @@ import type { Msk, Playground } from '../../schemas/playground.js';
 import { SimCloud } from '../../sim/cloud.js';
 import { KafkaModel } from '../../sim/kafka.js';
 import { simClientOptions } from '../../sim/plugin.js';
+import { awsContext } from '../../reconcilers/context.js';
 
 export const MIN = 60_000;
 export const MODULES: AnyKindModule[] = [mskConfigurationKind, mskClusterKind];
@@ -77,21 +77,13 @@ export class Harness {
   }
 
   ctx(): AwsContext {
-    const playground = this.playground;
-    const memo = new Map<string, Promise<unknown>>();
-    return {
+    return awsContext({
       aws: this.aws,
       clock: this.cloud.clock,
-      playground,
-      names: namesFor(playground.name, playground.uid),
-      tags: ownershipTags(playground.name, playground.uid),
+      playground: this.playground,
       world: this.world,
-      known: { ...this.known },
-      memo: <T>(key: string, load: () => Promise<T>) => {
-        if (!memo.has(key)) memo.set(key, load());
-        return memo.get(key) as Promise<T>;
-      },
-    };
+      known: this.known,
+    });
   }
 
   planCtx(): PlanContext {
