@@ -88,3 +88,49 @@ describe('engine end to end (simulated cloud)', () => {
     expect(final?.status?.observedGeneration).toBe(2);
   });
 });
+
+describe('engine guards (simulated cloud)', () => {
+  it('an invalid document written straight into the table makes zero AWS calls and its status lists every error', async () => {
+    const h = createHarness();
+    const doc = loadExample('seed-playground.yaml') as unknown as Record<string, unknown> & {
+      spec: Record<string, unknown>;
+    };
+    const spec = structuredClone(doc.spec) as {
+      kafka: { msk: Record<string, unknown> };
+      components: { kind: string }[];
+    };
+    spec.kafka.msk.minInSyncReplicas = 4; // above the replication factor
+    spec.kafka.msk.brokers = 4; // not a multiple of 3 subnets
+    spec.components = spec.components.filter((c) => c.kind !== 'schema-registry'); // UI and Avro without a registry
+    h.store.putItem({
+      name: 'broken',
+      apiVersion: 'kpo/v1alpha1',
+      kind: 'Playground',
+      metadata: { name: 'broken' },
+      spec,
+    });
+    const r = await h.pass('broken');
+    expect(r.outcome).toBe('invalid');
+    expect(h.cloud.ledger).toEqual([]);
+    const codes = (r.status?.problems ?? []).map((p) => `${p.path} ${p.code}`);
+    expect(codes.length).toBeGreaterThanOrEqual(4);
+    expect(codes.join('\n')).toMatch(/minInSyncReplicas/);
+    expect(codes.join('\n')).toMatch(/brokers/);
+    expect(r.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'Invalid' });
+  });
+
+  it('a playground whose ttl elapsed deletes itself and leaves nothing behind', async () => {
+    const h = createHarness();
+    const doc = loadExample('external-kafka.yaml');
+    doc.spec.ttl = '2h';
+    await h.store.apply(doc);
+    const name = doc.metadata.name;
+    const ready = await h.runUntil(name, (r) => r.outcome === 'ready');
+    expect(ready.at(-1)?.status?.expiresAt).toBeDefined();
+    await h.cloud.clock.advance(2 * 3_600_000);
+    const results = await h.runUntil(name, (r) => r.outcome === 'deleted');
+    expect(results[0]?.status?.events?.some((e) => e.reason === 'Expired')).toBe(true);
+    expect(results.at(-1)?.outcome).toBe('deleted');
+    expect(await h.store.get(name)).toBeUndefined();
+  });
+});
