@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-kafka';
 import { isAwsError } from '../lib/aws.js';
 import { AwsTransientError, InternalError, OwnershipConflictError } from '../lib/errors.js';
+import { mskRelevant } from './msk-configuration.js';
 import type { Authentication } from '../schemas/playground.js';
 import {
   createInput,
@@ -39,6 +40,7 @@ export type { MskClusterSpec } from './msk-cluster-aws.js';
 const KEY = 'main';
 
 async function observe(ctx: AwsContext): Promise<MskClusterObserved[]> {
+  if (!mskRelevant(ctx)) return [];
   const name = ctx.names.mskCluster;
   const knownArn = ctx.known[`msk-cluster/${KEY}`];
   let info = knownArn ? await describeCluster(ctx, knownArn) : undefined;

@@ -98,7 +98,13 @@ async function checkContent(ctx: AwsContext, c: Configuration): Promise<{ matche
   return (c.Name ?? '').endsWith(`-${hash}`) ? { matches: true, verified: latest } : { matches: false };
 }
 
+/** With external Kafka there is nothing to look for unless an earlier pass recorded MSK resources. */
+export function mskRelevant(ctx: Pick<AwsContext, 'playground' | 'known'>): boolean {
+  return ctx.playground.kafka.mode === 'msk' || Object.keys(ctx.known).some((k) => k.startsWith('msk-'));
+}
+
 async function observe(ctx: AwsContext): Promise<Observed[]> {
+  if (!mskRelevant(ctx)) return [];
   const all = await ctx.memo('kafka:ListConfigurations', () => listAll(ctx.aws));
   const desiredName = desiredConfiguration(ctx.playground, ctx.names)?.name;
   const out: Observed[] = [];

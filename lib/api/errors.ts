@@ -23,6 +23,8 @@ export function errorResponse(
         return problem(conditional ? 412 : 409, err.code, err.message, hint);
       case 'ConcurrentModification':
         return problem(conditional ? 412 : 409, err.code, err.message, hint);
+      case 'AwsRequestRejected':
+        return problem(502, err.code, err.message, { ...hint, ...(err.awsError ? { awsError: err.awsError } : {}) });
       case 'AwsThrottled':
       case 'AwsTransient':
         return problem(503, err.code, 'a dependency is busy; retry shortly', hint, { 'retry-after': '5' });
