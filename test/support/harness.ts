@@ -30,17 +30,13 @@ export function loadExample(file: string): Playground {
   return parseDocument(readFileSync(new URL(`../../examples/${file}`, import.meta.url))) as unknown as Playground;
 }
 
-let uidCounter = 0;
-
 export function createHarness(
   opts: CreateSimOptions & { faults?: Partial<FaultConfig>; settings?: Partial<OperatorSettings>; owner?: string } = {},
 ): Harness {
   const cloud = createSimCloud({ seed: 7, ...opts });
   const clock = cloud.clock;
-  const store = new MemoryStore({
-    clock,
-    newUid: () => `00000000-0000-4000-8000-${String(++uidCounter).padStart(12, '0')}`,
-  });
+  // uids from the cloud's seeded source: the same seed gives the same names, calls and ledger.
+  const store = new MemoryStore({ clock, newUid: () => cloud.rng.uuid() });
   const aws = new Aws(createClients(simClientOptions(cloud)), { clock, random: () => cloud.rng.next() });
   const settings = { ...DEFAULT_SETTINGS, ...opts.settings };
   const engine = new Engine({ store, aws, clock, modules: MODULES, owner: opts.owner ?? 'test', settings });
