@@ -6,17 +6,20 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../lib/errors.js';
+import * as local from './commands/local.js';
+import * as operate from './commands/operate.js';
+import * as playgrounds from './commands/playgrounds.js';
 import * as validate from './commands/validate.js';
 import { type CliIo, EXIT, processIo } from './output.js';
 
 // The SDK warns about the Node version when a client is created (not when imported), so this is early enough.
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export interface CommandModule {
   register(program: Command, io: CliIo): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [validate];
+export const COMMANDS: readonly CommandModule[] = [playgrounds, operate, validate, local];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('kpo')

@@ -9,7 +9,7 @@ import type { ReconcileResult } from '../reconcilers/engine.js';
 import { readConfig } from './config.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export const logger = new Logger({ serviceName: 'kafka-playground-operator' });
 export const metrics = new Metrics({ namespace: 'KafkaPlaygroundOperator', serviceName: 'kafka-playground-operator' });

@@ -24,14 +24,14 @@ export interface ValidateOptions {
   output: OutputFormat;
 }
 
-async function readStdin(io: CliIo): Promise<Uint8Array> {
+export async function readStdin(io: CliIo): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin)
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 
-function describeReadError(err: unknown): string {
+export function describeReadError(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory, not a file';
