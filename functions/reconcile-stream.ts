@@ -27,6 +27,10 @@ export function createHandler(factory: RuntimeFactory = defaultRuntime) {
           await rt.store.restoreForDeletion(d.oldImage, rt.clock.now());
           logger.info('item removed from the table; restored as a tombstone for teardown', { playground: d.name });
         }
+        if (rt.config.queueUrl) {
+          await enqueue(rt.config, [d.name]);
+          continue;
+        }
         const started = rt.clock.now();
         const deadline = deadlineOf(context, started);
         recordResult(

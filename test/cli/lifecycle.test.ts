@@ -45,7 +45,9 @@ describe('kpo CLI lifecycle (subprocess, local simulated cloud)', () => {
       status: { phase: string; events: { message: string }[] };
     };
     expect(after.status.phase).toBe('Ready');
-    expect(after.status.events.filter((e) => e.message.startsWith('Created ecs-service/connect')).length).toBeGreaterThanOrEqual(2);
+    expect(
+      after.status.events.filter((e) => e.message.startsWith('Created ecs-service/connect')).length,
+    ).toBeGreaterThanOrEqual(2);
 
     expect(kpo('plan', '-f', seed).code).toBe(0);
     const changed = join(dir, 'changed.yaml');
