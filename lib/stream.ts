@@ -11,6 +11,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Playground } from '../schemas/playground.js';
+import { canonicalJson } from './canonical.js';
 
 export type StreamDecision =
   | { action: 'reconcile'; name: string }
@@ -24,13 +25,6 @@ function image(raw: unknown): Image | undefined {
   return unmarshall(raw as Parameters<typeof unmarshall>[0]) as Image;
 }
 
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
-      : x,
-  );
-
 export function decide(record: DynamoDBRecord): StreamDecision {
   const oldImage = image(record.dynamodb?.OldImage);
   const newImage = image(record.dynamodb?.NewImage);
@@ -43,8 +37,8 @@ export function decide(record: DynamoDBRecord): StreamDecision {
       return { action: 'reconcile', name };
     case 'MODIFY': {
       const changed =
-        canonical(oldImage?.spec) !== canonical(newImage?.spec) ||
-        canonical(oldImage?.metadata?.labels) !== canonical(newImage?.metadata?.labels) ||
+        canonicalJson(oldImage?.spec) !== canonicalJson(newImage?.spec) ||
+        canonicalJson(oldImage?.metadata?.labels) !== canonicalJson(newImage?.metadata?.labels) ||
         oldImage?.metadata?.deletionTimestamp !== newImage?.metadata?.deletionTimestamp;
       return changed
         ? { action: 'reconcile', name }

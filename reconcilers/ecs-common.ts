@@ -7,19 +7,8 @@
 import { createHash } from 'node:crypto';
 import { DescribeServicesCommand, type Service, type Tag } from '@aws-sdk/client-ecs';
 import { isAwsError } from '../lib/aws.js';
+import { canonicalJson as stableJson } from '../lib/canonical.js';
 import type { AwsContext, KindName, ObservedResource, World } from './types.js';
-
-/** Stable JSON: object keys sorted, undefined members dropped. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export const hashOf = (value: unknown, length = 16) =>
   createHash('sha256').update(stableJson(value)).digest('hex').slice(0, length);
@@ -91,3 +80,5 @@ export function revisionOf(taskDefinitionArn: string): number {
   const rev = Number(taskDefinitionArn.split(':').pop());
   return Number.isInteger(rev) ? rev : 0;
 }
+
+export { stableJson };

@@ -12,6 +12,7 @@ import type {
   Tag,
 } from '@aws-sdk/client-ecs';
 import type { SimCloud } from './cloud.js';
+import { canonicalJson as stableJson } from '../lib/canonical.js';
 
 export interface EcsTimings {
   /** A task's PROVISIONING → RUNNING. */
@@ -262,18 +263,6 @@ export function paginate<T>(
   return { page, nextToken: more ? Buffer.from(String(start + max)).toString('base64') : undefined };
 }
 
-/** Stable JSON (sorted keys) for hashing request parameters. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** A deployment id like AWS's `ecs-svc/1234567890123456789`. */
 export function deploymentId(sim: EcsSim): string {
   let digits = String(sim.cloud.rng.int(1, 9));
@@ -283,3 +272,5 @@ export function deploymentId(sim: EcsSim): string {
 
 export const activeTasks = (sim: EcsSim, serviceArn: string) =>
   Object.values(sim.state.tasks).filter((t) => t.serviceArn === serviceArn && t.lastStatus !== 'STOPPED');
+
+export { stableJson };

@@ -15,6 +15,7 @@ import type {
   TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ElbV2Model } from './elbv2.js';
+import { canonicalJson as stableJson } from '../lib/canonical.js';
 import {
   createTags,
   type HealthCheckRecord,
@@ -270,13 +271,4 @@ export class ElbTargetGroups {
     const tg = this.all[targetGroupArn];
     if (tg) this.drain(tg, ip, port);
   }
-}
-
-/** JSON with sorted keys, for "same settings" comparisons. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 }
