@@ -13,6 +13,7 @@ import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import type { AwsCredentialIdentity, MetadataBearer, Pluggable, Command as SmithyCommand } from '@smithy/types';
 import { type Clock, systemClock } from './clock.js';
 import { AwsRequestError, AwsThrottledError, AwsTransientError, KpoError, SimulatedCrashError } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
 
 export type ServiceKey = 'kafka' | 'ecs' | 'servicediscovery' | 'elbv2' | 'ec2' | 'tagging';
 
@@ -78,6 +79,8 @@ export interface AwsOptions {
   deadline?: number;
   signal?: AbortSignal;
   onCall?: (record: CallRecord) => void;
+  /** Client-side pacing per API category, shared by every pass of the process. */
+  limiter?: RateLimiter;
 }
 
 const READ_PREFIXES = ['Describe', 'List', 'Get', 'Discover'];
@@ -156,6 +159,7 @@ export class Aws {
     };
     for (let attempt = 1; ; attempt++) {
       try {
+        await this.opts.limiter?.acquire(service, operation, this.opts.signal);
         const out = await client.send(command, this.opts.signal ? { abortSignal: this.opts.signal } : undefined);
         this.opts.onCall?.({ service, operation, mutating, ok: true, attempts: attempt });
         return out;

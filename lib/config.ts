@@ -16,6 +16,8 @@ export interface OperatorConfig {
   operatorPrincipals: string[];
   /** Playgrounds reconciled at once by one invocation. */
   concurrency: number;
+  /** Share of AWS's per-account API rates one process paces itself to (0 turns pacing off). */
+  rateShare: number;
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): OperatorConfig {
@@ -35,6 +37,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   };
   const graceMinutes = number('CONFIG_GRACE_MINUTES', DEFAULT_SETTINGS.configurationGraceMs / 60_000);
   const concurrency = number('RECONCILE_CONCURRENCY', 8);
+  const rateShare = number('AWS_RATE_SHARE', 0.5);
   if (problems.length > 0) {
     throw new ConfigurationError(`the operator is misconfigured: ${problems.join('; ')}`, {
       hint: 'set the environment variables the CDK app defines (infra/operator-stack.ts)',
@@ -58,5 +61,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     concurrency: Math.max(1, Math.floor(concurrency)),
+    rateShare,
   };
 }

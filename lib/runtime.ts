@@ -8,6 +8,7 @@ import { Engine, type EngineLog } from '../reconcilers/engine.js';
 import { MODULES } from '../reconcilers/registry.js';
 import { Aws, type CallRecord, type ClientOptions, createClients } from './aws.js';
 import { type Clock, systemClock } from './clock.js';
+import { RateLimiter } from './rate-limit.js';
 import type { OperatorConfig } from './config.js';
 import { DynamoStore } from './store/dynamo.js';
 import type { PlaygroundStore } from './store/types.js';
@@ -39,6 +40,7 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
   };
   const aws = new Aws(createClients(clientOptions), {
     clock,
+    ...(config.rateShare > 0 ? { limiter: new RateLimiter(clock, { scale: config.rateShare }) } : {}),
     ...(o.random ? { random: o.random } : {}),
     ...(o.onCall ? { onCall: o.onCall } : {}),
   });

@@ -103,10 +103,53 @@ export function mskRelevant(ctx: Pick<AwsContext, 'playground' | 'known'>): bool
   return ctx.playground.kafka.mode === 'msk' || Object.keys(ctx.known).some((k) => k.startsWith('msk-'));
 }
 
+/** A full listing at least this often, so revisions added outside the operator are still noticed. */
+const FULL_READ_EVERY_MS = 60 * 60_000;
+
+/**
+ * Steady state without a read: the only configuration recorded is the desired one and the cluster was last
+ * seen using it. A configuration in use by a cluster cannot be deleted (DeleteConfiguration refuses), so it
+ * still exists; content drift is caught by the hourly full listing.
+ */
+function fromKnown(ctx: AwsContext, desiredName: string | undefined): Observed[] | undefined {
+  if (!desiredName) return undefined;
+  const recorded = Object.keys(ctx.known).filter((k) => /^msk-configuration\/[^/]+$/.test(k));
+  const k = `msk-configuration/${desiredName}`;
+  const arn = ctx.known[k];
+  if (recorded.length !== 1 || recorded[0] !== k || !arn) return undefined;
+  if (ctx.known['msk-cluster/main/configurationArn'] !== arn) return undefined;
+  const listedAt = Date.parse(ctx.known[`${k}/listedAt`] ?? '');
+  if (!(ctx.clock.now() - listedAt < FULL_READ_EVERY_MS)) return undefined;
+  const revision = Number(ctx.known[`${k}/revision`] ?? 1);
+  const createdAt = Date.parse(ctx.known[`${k}/createdAt`] ?? '');
+  const outputs: Record<string, string> = {};
+  for (const name of ['arn', 'revision', 'createdAt', 'verifiedRevision', 'listedAt']) {
+    const v = ctx.known[`${k}/${name}`];
+    if (v !== undefined) outputs[name] = v;
+  }
+  return [
+    {
+      kind: 'msk-configuration',
+      key: desiredName,
+      id: arn,
+      name: desiredName,
+      state: 'ACTIVE',
+      phase: 'ready',
+      owned: true,
+      spec: { kafkaVersions: [], latestRevision: revision, contentMatches: true },
+      outputs,
+      ...(Number.isFinite(createdAt) ? { createdAt } : {}),
+    },
+  ];
+}
+
 async function observe(ctx: AwsContext): Promise<Observed[]> {
   if (!mskRelevant(ctx)) return [];
-  const all = await ctx.memo('kafka:ListConfigurations', () => listAll(ctx.aws));
   const desiredName = desiredConfiguration(ctx.playground, ctx.names)?.name;
+  const cached = fromKnown(ctx, desiredName);
+  if (cached) return cached;
+  const all = await ctx.memo('kafka:ListConfigurations', () => listAll(ctx.aws));
+  const listedAt = new Date(ctx.clock.now()).toISOString();
   const out: Observed[] = [];
   for (const c of all) {
     if (!c.Name?.startsWith(ctx.names.mskConfigurationPrefix)) continue;
@@ -116,7 +159,8 @@ async function observe(ctx: AwsContext): Promise<Observed[]> {
       continue;
     }
     const content = c.State === 'DELETING' ? { matches: true } : await checkContent(ctx, c);
-    out.push(toObserved(c, true, content.matches, content.verified));
+    const o = toObserved(c, true, content.matches, content.verified);
+    out.push({ ...o, outputs: { ...o.outputs, listedAt } });
   }
   return out;
 }

@@ -44,6 +44,13 @@ describe('engine end to end (simulated cloud)', () => {
     expect(steady.outcome).toBe('ready');
     const steadyCalls = h.cloud.ledger.slice(before);
     expect(steadyCalls.filter((c) => c.mutating)).toEqual([]);
+    // one batched read per kind; the configuration in use is not re-listed more than hourly
+    expect(steadyCalls.length).toBe(9);
+    expect(steadyCalls.some((c) => c.operation === 'ListConfigurations')).toBe(false);
+    await h.cloud.clock.advance(61 * 60_000);
+    const hourly = h.cloud.ledger.length;
+    await h.pass(name);
+    expect(h.cloud.ledger.slice(hourly).some((c) => c.operation === 'ListConfigurations')).toBe(true);
   });
 
   it('converges the external-Kafka example without any MSK call', async () => {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Aws, createClients } from '../../lib/aws.js';
+import { RateLimiter } from '../../lib/rate-limit.js';
 import { MemoryStore } from '../../lib/store/memory.js';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine.js';
 import { MODULES } from '../../reconcilers/registry.js';
@@ -31,13 +32,23 @@ export function loadExample(file: string): Playground {
 }
 
 export function createHarness(
-  opts: CreateSimOptions & { faults?: Partial<FaultConfig>; settings?: Partial<OperatorSettings>; owner?: string } = {},
+  opts: CreateSimOptions & {
+    faults?: Partial<FaultConfig>;
+    settings?: Partial<OperatorSettings>;
+    owner?: string;
+    /** Pace calls client-side at this share of the AWS-like rates (as the deployed operator does). */
+    rateShare?: number;
+  } = {},
 ): Harness {
   const cloud = createSimCloud({ seed: 7, ...opts });
   const clock = cloud.clock;
   // uids from the cloud's seeded source: the same seed gives the same names, calls and ledger.
   const store = new MemoryStore({ clock, newUid: () => cloud.rng.uuid() });
-  const aws = new Aws(createClients(simClientOptions(cloud)), { clock, random: () => cloud.rng.next() });
+  const aws = new Aws(createClients(simClientOptions(cloud)), {
+    clock,
+    random: () => cloud.rng.next(),
+    ...(opts.rateShare === undefined ? {} : { limiter: new RateLimiter(clock, { scale: opts.rateShare }) }),
+  });
   const settings = { ...DEFAULT_SETTINGS, ...opts.settings };
   const engine = new Engine({ store, aws, clock, modules: MODULES, owner: opts.owner ?? 'test', settings });
   const h: Harness = {
