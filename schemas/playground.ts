@@ -251,7 +251,16 @@ export const Metadata = T.Object(
 );
 export type Metadata = Static<typeof Metadata>;
 
-export { Condition, ConditionStatus, ResourceStatus, Status, StatusEvent } from './status.js';
+export {
+  ComponentHealth,
+  Condition,
+  ConditionStatus,
+  PreflightProblem,
+  ResourceStatus,
+  Status,
+  StatusEvent,
+  TargetHealthStatus,
+} from './status.js';
 
 export const Playground = T.Object(
   {

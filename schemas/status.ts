@@ -31,6 +31,49 @@ export const StatusEvent = T.Object({
 });
 export type StatusEvent = Static<typeof StatusEvent>;
 
+export const TargetHealthStatus = T.Object({
+  healthy: T.Integer({ description: 'Targets in state healthy.' }),
+  total: T.Integer({ description: 'Targets registered in the target group.' }),
+  /** The worst state among the targets: healthy | initial | unhealthy | unused | draining | unavailable. */
+  state: T.String(),
+  /** ELB reason code of that state, e.g. Target.Timeout, Target.ResponseCodeMismatch, Target.FailedHealthChecks. */
+  reason: T.Optional(T.String()),
+  description: T.Optional(T.String()),
+});
+export type TargetHealthStatus = Static<typeof TargetHealthStatus>;
+
+export const ComponentHealth = T.Object({
+  /** True when the component works as far as AWS can tell (tasks running, targets healthy, no stop loop). */
+  healthy: T.Boolean(),
+  running: T.Integer(),
+  desired: T.Integer(),
+  pending: T.Optional(T.Integer()),
+  /** Exposed components only: the health of their target group's targets. */
+  targets: T.Optional(TargetHealthStatus),
+  /** ECS stoppedReason of the latest stopped task, e.g. CannotPullContainerError: … */
+  lastStoppedReason: T.Optional(T.String()),
+  lastStoppedAt: T.Optional(T.String()),
+  /** Tasks that stopped in the recent window (a stop loop when > 1 while running < desired). */
+  recentStops: T.Optional(T.Integer()),
+  /** CamelCase reason when not healthy, e.g. TargetsUnhealthy, TasksStopping, ImagePullFailed. */
+  reason: T.Optional(T.String()),
+  message: T.Optional(T.String()),
+});
+export type ComponentHealth = Static<typeof ComponentHealth>;
+
+export const PreflightProblem = T.Object({
+  /** The AWS resource at fault, e.g. subnet-0abc…, vpc-0123…. */
+  resource: T.String(),
+  /** Stable code, e.g. NoImagePullPath, VpcDnsHostnamesDisabled, SubnetsShareAz. */
+  code: T.String(),
+  /** The document path it concerns, e.g. /spec/network/assignPublicIp. */
+  path: T.Optional(T.String()),
+  /** What is wrong and what to do. */
+  message: T.String(),
+  severity: T.Union([T.Literal('error'), T.Literal('warning')]),
+});
+export type PreflightProblem = Static<typeof PreflightProblem>;
+
 export const Status = T.Object(
   {
     observedGeneration: T.Optional(T.Integer({ description: 'The metadata.generation this status describes.' })),
@@ -51,6 +94,17 @@ export const Status = T.Object(
         },
         { description: 'Where to reach Kafka and the components.' },
       ),
+    ),
+    components: T.Optional(
+      T.Record(T.String(), ComponentHealth, {
+        description: 'Per-component health: tasks running/desired, target health with its reason, the last stop.',
+      }),
+    ),
+    preflight: T.Optional(
+      T.Array(PreflightProblem, {
+        description:
+          'Problems the network preflight found (VPC, subnets, DNS, image-pull path) before creating anything.',
+      }),
     ),
     events: T.Optional(T.Array(StatusEvent, { description: 'The latest notable events, oldest first.' })),
     expiresAt: T.Optional(T.String({ description: 'When the ttl runs out (ISO time).' })),
