@@ -3,8 +3,8 @@
  * AWS-like rate limits and latency, on the virtual clock (which advances while calls wait).
  */
 import type { Playground } from '../schemas/playground.js';
-import { sweep } from '../reconcilers/sweep.js';
-import { AWS_LIKE_RATE_LIMITS } from '../sim/faults.js';
+import { sweep } from '../reconcilers/fleet/sweep.js';
+import { AWS_LIKE_RATE_LIMITS } from '../sim/core/faults.js';
 import { createHarness, loadExample } from '../test/support/harness.js';
 
 export interface FleetResult {

@@ -1,11 +1,11 @@
 /** CPU time of the pure planner for one converged seed playground (observed once, planned many times). */
-import { awsContext } from '../reconcilers/context.js';
-import { namesFor } from '../reconcilers/names.js';
-import { planPlayground } from '../reconcilers/planner.js';
+import { awsContext } from '../reconcilers/engine/context.js';
+import { namesFor } from '../reconcilers/engine/names.js';
+import { planPlayground } from '../reconcilers/engine/planner.js';
 import { MODULES } from '../reconcilers/registry.js';
-import { resolvePlayground } from '../reconcilers/resolve.js';
-import { DEFAULT_SETTINGS } from '../reconcilers/types.js';
-import { MutableWorld } from '../reconcilers/world.js';
+import { resolvePlayground } from '../reconcilers/engine/resolve.js';
+import { DEFAULT_SETTINGS } from '../reconcilers/engine/types.js';
+import { MutableWorld } from '../reconcilers/engine/world.js';
 import { createHarness, loadExample } from '../test/support/harness.js';
 
 export async function planningCpu(iterations: number): Promise<{ meanMs: number; steps: number; resources: number }> {

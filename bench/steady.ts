@@ -21,7 +21,7 @@ import {
   ListTagsForResourceCommand as SdTags,
 } from '@aws-sdk/client-servicediscovery';
 import { ListTagsForResourceCommand as EcsTags } from '@aws-sdk/client-ecs';
-import { KIND_ORDER } from '../reconcilers/types.js';
+import { KIND_ORDER } from '../reconcilers/engine/types.js';
 import { createHarness, loadExample } from '../test/support/harness.js';
 
 export interface SteadyResult {

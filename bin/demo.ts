@@ -13,8 +13,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { colorsFor } = await import('../cli/output.js');
 const { inventory } = await import('../cli/commands/local.js');
-const { LocalWorld } = await import('../lib/local/world.js');
-const { collectGarbage } = await import('../reconcilers/collect.js');
+const { LocalWorld } = await import('../cli/local/world.js');
+const { collectGarbage } = await import('../reconcilers/fleet/collect.js');
 const { validateText } = await import('../schemas/validate-text.js');
 
 const out = process.stdout;
@@ -82,7 +82,7 @@ try {
   step(4, 'someone deletes the connect service behind the operator’s back');
   const cluster = ready?.status?.resources?.find((r) => r.kind === 'ecs-cluster')?.id ?? '';
   world.cloud.drainEvents(); // earlier events were about the playground's own creation
-  world.cloud.model<import('../sim/ecs.js').EcsModel>('ecs').tamperDeleteService(cluster, 'connect');
+  world.cloud.model<import('../sim/ecs/model.js').EcsModel>('ecs').tamperDeleteService(cluster, 'connect');
   await world.cloud.clock.advance(5_000);
   const events = world.cloud
     .peekEvents()

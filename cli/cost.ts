@@ -3,7 +3,7 @@
  * for MSK broker instances and storage, Fargate vCPU and memory, and Application Load Balancers. Data
  * transfer, LCUs, logs and Cloud Map queries are not included.
  */
-import type { ResolvedPlayground } from '../reconcilers/resolve.js';
+import type { ResolvedPlayground } from '../reconcilers/engine/resolve.js';
 
 const MSK_BROKER_HOURLY: Record<string, number> = {
   'kafka.t3.small': 0.0456,

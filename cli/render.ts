@@ -1,8 +1,8 @@
 /** Human output for documents, plans and local inventories: tables, describe pages, plan diffs. */
 import Table from 'cli-table3';
-import { stepId } from '../reconcilers/planner.js';
-import { resolvePlayground } from '../reconcilers/resolve.js';
-import type { Step } from '../reconcilers/types.js';
+import { stepId } from '../reconcilers/engine/planner.js';
+import { resolvePlayground } from '../reconcilers/engine/resolve.js';
+import type { Step } from '../reconcilers/engine/types.js';
 import type { Playground } from '../schemas/playground.js';
 import { estimateHourly } from './cost.js';
 import type { Colors } from './output.js';

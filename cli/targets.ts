@@ -8,12 +8,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ConfigurationError, KpoError } from '../lib/errors.js';
-import { LocalWorld } from '../lib/local/world.js';
-import { createRuntime } from '../lib/runtime.js';
-import { readConfig } from '../lib/config.js';
+import { LocalWorld } from './local/world.js';
+import { createRuntime } from '../functions/runtime/runtime.js';
+import { readConfig } from '../functions/runtime/config.js';
 import type { ApplyResult, ListPage } from '../lib/store/types.js';
-import type { Engine } from '../reconcilers/engine.js';
-import type { Step } from '../reconcilers/types.js';
+import type { Engine } from '../reconcilers/engine/engine.js';
+import type { Step } from '../reconcilers/engine/types.js';
 import type { Playground } from '../schemas/playground.js';
 
 export interface TargetOptions {

@@ -1,14 +1,14 @@
-/** API Gateway (REST, IAM auth) → the Playground API. Routes and their semantics: lib/api/routes.ts. */
+/** API Gateway (REST, IAM auth) → the Playground API. Routes and their semantics: functions/api/routes.ts. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse } from '../lib/api/errors.js';
-import { routes } from '../lib/api/routes.js';
-import { defaultRuntime, lazy, logger, type RuntimeFactory } from '../lib/lambda.js';
+import { routes } from './api/routes.js';
+import { defaultRuntime, lazy, logger, type RuntimeFactory } from './runtime/lambda.js';
 
-export { createRuntime } from '../lib/runtime.js';
+export { createRuntime } from './runtime/runtime.js';
 
 export function createHandler(factory: RuntimeFactory = defaultRuntime) {
   const runtime = lazy(factory);

@@ -1,16 +1,16 @@
 /**
  * Hourly orphan sweep: deletes the operator's MSK configurations whose playground is gone (they take no tags
  * and AWS never deletes them), and hands tagged resources whose playground is gone to the engine through a
- * tombstone document, so they are torn down in dependency order. Logic: reconcilers/gc.ts.
+ * tombstone document, so they are torn down in dependency order. Logic: reconcilers/fleet/gc.ts.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import { defaultRuntime, lazy, logger, metrics, type RuntimeFactory } from '../lib/lambda.js';
-import { collectGarbage } from '../reconcilers/collect.js';
+import { defaultRuntime, lazy, logger, metrics, type RuntimeFactory } from './runtime/lambda.js';
+import { collectGarbage } from '../reconcilers/fleet/collect.js';
 
-export { createRuntime } from '../lib/runtime.js';
+export { createRuntime } from './runtime/runtime.js';
 
 export function createHandler(factory: RuntimeFactory = defaultRuntime) {
   const runtime = lazy(factory);

@@ -7,11 +7,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { enqueue } from '../lib/queue.js';
-import { deadlineOf, defaultRuntime, lazy, logger, metrics, type RuntimeFactory, recordResult } from '../lib/lambda.js';
-import { sweep } from '../reconcilers/sweep.js';
+import { enqueue } from './runtime/queue.js';
+import {
+  deadlineOf,
+  defaultRuntime,
+  lazy,
+  logger,
+  metrics,
+  type RuntimeFactory,
+  recordResult,
+} from './runtime/lambda.js';
+import { sweep } from '../reconcilers/fleet/sweep.js';
 
-export { createRuntime } from '../lib/runtime.js';
+export { createRuntime } from './runtime/runtime.js';
 
 export function createHandler(factory: RuntimeFactory = defaultRuntime) {
   const runtime = lazy(factory);

@@ -8,11 +8,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { deadlineOf, defaultRuntime, lazy, logger, metrics, type RuntimeFactory, recordResult } from '../lib/lambda.js';
-import { enqueue } from '../lib/queue.js';
+import {
+  deadlineOf,
+  defaultRuntime,
+  lazy,
+  logger,
+  metrics,
+  type RuntimeFactory,
+  recordResult,
+} from './runtime/lambda.js';
+import { enqueue } from './runtime/queue.js';
 import { decide } from '../lib/stream.js';
 
-export { createRuntime } from '../lib/runtime.js';
+export { createRuntime } from './runtime/runtime.js';
 
 export function createHandler(factory: RuntimeFactory = defaultRuntime) {
   const runtime = lazy(factory);

@@ -1,17 +1,25 @@
 /**
  * EventBridge (ECS task stopped, service action, deployment state, CloudTrail calls on managed resources)
  * → the playground concerned is reconciled now. Duplicate deliveries are dropped; the operator's own
- * API calls are ignored. Mapping: reconcilers/events.ts and reconcilers/heal.ts.
+ * API calls are ignored. Mapping: reconcilers/fleet/events.ts and reconcilers/fleet/heal.ts.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { deadlineOf, defaultRuntime, lazy, logger, metrics, type RuntimeFactory, recordResult } from '../lib/lambda.js';
-import { type HealEvent, RecentKeys, targetOf } from '../reconcilers/events.js';
-import { playgroundFor } from '../reconcilers/heal.js';
+import {
+  deadlineOf,
+  defaultRuntime,
+  lazy,
+  logger,
+  metrics,
+  type RuntimeFactory,
+  recordResult,
+} from './runtime/lambda.js';
+import { type HealEvent, RecentKeys, targetOf } from '../reconcilers/fleet/events.js';
+import { playgroundFor } from '../reconcilers/fleet/heal.js';
 
-export { createRuntime } from '../lib/runtime.js';
+export { createRuntime } from './runtime/runtime.js';
 
 export function createHandler(factory: RuntimeFactory = defaultRuntime) {
   const runtime = lazy(factory);

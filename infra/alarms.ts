@@ -1,6 +1,6 @@
 /**
  * Alarms, all to one SNS topic: any function error, any message in a dead-letter queue, and playgrounds
- * stuck in a failed state (the `PlaygroundsStuck` metric lib/lambda.ts emits through Powertools).
+ * stuck in a failed state (the `PlaygroundsStuck` metric functions/runtime/lambda.ts emits through Powertools).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';

@@ -1,7 +1,7 @@
 /**
  * The Playground REST API: API Gateway (REST, regional) → the api function (proxy integration), SigV4/IAM
  * authorization on every method, access logs, stage throttling, and a request model for PUT built from
- * `schemas/playground.schema.json`. Routes and their semantics: lib/api/routes.ts.
+ * `schemas/playground.schema.json`. Routes and their semantics: functions/api/routes.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from './code.js';
 
-/** `[method, path]` for every route (lib/api/routes.ts). */
+/** `[method, path]` for every route (functions/api/routes.ts). */
 export const API_ROUTES = [
   ['PUT', '/playgrounds/{name}'],
   ['GET', '/playgrounds/{name}'],

@@ -111,7 +111,7 @@ export class OperatorFunctions extends Construct {
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     };
-    // Self-heal ignores CloudTrail events caused by the operator's own roles (reconcilers/events.ts matches
+    // Self-heal ignores CloudTrail events caused by the operator's own roles (reconcilers/fleet/events.ts matches
     // `detail.userIdentity.arn`, which for a Lambda is `arn:…:sts::…:assumed-role/<role name>/<session>`).
     const operatorPrincipals = MUTATORS.map((n) => `:assumed-role/${this.roles[n].roleName}/`).join(',');
     const extraEnv: Partial<Record<FunctionName, Record<string, string>>> = {

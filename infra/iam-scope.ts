@@ -1,7 +1,7 @@
 /**
  * What the operator's policies name: the read-only actions, the MSK update actions, the mutating actions AWS
  * offers no scoping for, and the ARN patterns of everything the operator names (all under `kpo-`, see
- * reconcilers/names.ts). Per-action resource types and condition keys:
+ * reconcilers/engine/names.ts). Per-action resource types and condition keys:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
 import { Stack } from 'aws-cdk-lib';
@@ -83,7 +83,7 @@ export const MSK_UPDATE_ACTIONS = [
   'kafka:DeleteCluster',
 ];
 
-/** ARNs of what the operator names, all under the `kpo-` prefix (reconcilers/names.ts). */
+/** ARNs of what the operator names, all under the `kpo-` prefix (reconcilers/engine/names.ts). */
 export function ownedArns(scope: IConstruct) {
   const { partition, region, account } = Stack.of(scope);
   const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;

@@ -15,7 +15,7 @@
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { MANAGED_BY, TAG_MANAGED_BY } from '../reconcilers/ownership.js';
+import { MANAGED_BY, TAG_MANAGED_BY } from '../reconcilers/engine/ownership.js';
 import { MSK_UPDATE_ACTIONS, ownedArns, READ_ACTIONS } from './iam-scope.js';
 
 const REQUEST_TAGGED = {

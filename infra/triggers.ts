@@ -15,7 +15,7 @@ import type { OperatorQueues } from './queues.js';
 
 /**
  * Mutating API calls on the kinds of resources the operator owns, as CloudTrail records them. Limited to
- * those reconcilers/events.ts can map back to a playground (by cluster name, ELB/MSK ARN or Cloud Map id).
+ * those reconcilers/fleet/events.ts can map back to a playground (by cluster name, ELB/MSK ARN or Cloud Map id).
  * CloudTrail events reach EventBridge best-effort and only with a trail enabled
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
  */
@@ -50,7 +50,7 @@ export const TAMPER_EVENT_NAMES = [
   'UpdateSecurity',
 ];
 
-/** Self-heal event patterns; ECS ones only for clusters named `kpo-…` (reconcilers/names.ts). */
+/** Self-heal event patterns; ECS ones only for clusters named `kpo-…` (reconcilers/engine/names.ts). */
 export function selfHealPatterns(
   scope: Construct,
 ): Record<'taskStopped' | 'serviceEvents' | 'tamper', events.EventPattern> {

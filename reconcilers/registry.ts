@@ -1,17 +1,17 @@
 /** Every resource-kind module, in KIND_ORDER (the order the engine observes and plans them). */
-import { cloudMapNamespaceKind } from './cloudmap-namespace.js';
-import { cloudMapServiceKind } from './cloudmap-service.js';
-import { ec2SecurityGroupKind } from './ec2-security-group.js';
-import { ecsClusterKind } from './ecs-cluster.js';
-import { ecsServiceKind } from './ecs-service.js';
-import { ecsTaskDefinitionKind } from './ecs-task-definition.js';
-import { elbListenerKind } from './elb-listener.js';
-import { elbLoadBalancerKind } from './elb-load-balancer.js';
-import { elbTargetGroupKind } from './elb-target-group.js';
-import { mskClusterKind } from './msk-cluster.js';
-import { mskConfigurationKind } from './msk-configuration.js';
+import { cloudMapNamespaceKind } from './cloudmap/namespace.js';
+import { cloudMapServiceKind } from './cloudmap/service.js';
+import { ec2SecurityGroupKind } from './ec2/security-group.js';
+import { ecsClusterKind } from './ecs/cluster.js';
+import { ecsServiceKind } from './ecs/service.js';
+import { ecsTaskDefinitionKind } from './ecs/task-definition.js';
+import { elbListenerKind } from './elb/listener.js';
+import { elbLoadBalancerKind } from './elb/load-balancer.js';
+import { elbTargetGroupKind } from './elb/target-group.js';
+import { mskClusterKind } from './msk/cluster.js';
+import { mskConfigurationKind } from './msk/configuration.js';
 import { InternalError } from '../lib/errors.js';
-import { type AnyKindModule, KIND_ORDER } from './types.js';
+import { type AnyKindModule, KIND_ORDER } from './engine/types.js';
 
 const ALL: AnyKindModule[] = [
   mskConfigurationKind,

@@ -1,13 +1,13 @@
 /** A complete simulated cloud: every service model the operator calls, on one clock and random source. */
-import type { KafkaTimings } from './kafka.js';
-import { SimCloud, type SimCloudOptions } from './cloud.js';
-import { Ec2Model } from './ec2.js';
-import type { EcsTimings } from './ecs-state.js';
-import { EcsModel } from './ecs.js';
-import { ElbV2Model, type ElbV2ModelOptions } from './elbv2.js';
-import { KafkaModel } from './kafka.js';
-import { ServiceDiscoveryModel, type ServiceDiscoveryModelOptions } from './servicediscovery.js';
-import { TaggingModel } from './tagging.js';
+import type { KafkaTimings } from './msk/model.js';
+import { SimCloud, type SimCloudOptions } from './core/cloud.js';
+import { Ec2Model } from './ec2/model.js';
+import type { EcsTimings } from './ecs/state.js';
+import { EcsModel } from './ecs/model.js';
+import { ElbV2Model, type ElbV2ModelOptions } from './elb/model.js';
+import { KafkaModel } from './msk/model.js';
+import { ServiceDiscoveryModel, type ServiceDiscoveryModelOptions } from './cloudmap/model.js';
+import { TaggingModel } from './core/tagging.js';
 
 export interface SimTimings {
   kafka?: Partial<KafkaTimings>;
@@ -32,5 +32,5 @@ export function createSimCloud(opts: CreateSimOptions = {}): SimCloud {
   return cloud;
 }
 
-export { SimCloud } from './cloud.js';
-export { simClientOptions } from './plugin.js';
+export { SimCloud } from './core/cloud.js';
+export { simClientOptions } from './core/plugin.js';

@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { iso } from '../../lib/clock.js';
-import { collectGarbage } from '../../reconcilers/collect.js';
-import type { ReconcileResult } from '../../reconcilers/engine.js';
+import { collectGarbage } from '../../reconcilers/fleet/collect.js';
+import type { ReconcileResult } from '../../reconcilers/engine/engine.js';
 import { CliError, durationOption, withTarget, withTargetOptions } from '../common.js';
 import { type CliIo, colorsFor, EXIT, processIo, writeJson } from '../output.js';
 import { phaseColor } from '../render.js';

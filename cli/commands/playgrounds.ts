@@ -4,7 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { summarize } from '../../reconcilers/planner.js';
+import { summarize } from '../../reconcilers/engine/planner.js';
 import { CliError, durationOption, readPlayground, withTarget, withTargetOptions } from '../common.js';
 import { type CliIo, colorsFor, EXIT, processIo, writeJson } from '../output.js';
 import { describePlayground, playgroundTable, renderPlan } from '../render.js';

@@ -20,10 +20,10 @@ import {
 import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { type AwsClients, type ClientOptions, createClients } from '../../lib/aws.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { Ec2Model } from '../../sim/ec2.js';
-import { ElbV2Model } from '../../sim/elbv2.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { Ec2Model } from '../../sim/ec2/model.js';
+import { ElbV2Model } from '../../sim/elb/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 import { motoClientOptions } from '../support/moto.js';
 
 const RUN = randomUUID().slice(0, 6);

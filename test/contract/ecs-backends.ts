@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { Aws, type ClientOptions, createClients } from '../../lib/aws.js';
 import { AwsRequestError } from '../../lib/errors.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { EcsModel } from '../../sim/ecs.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { EcsModel } from '../../sim/ecs/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 import { taskDefinitionInput } from '../sim/ecs-fixtures.js';
 import { motoClientOptions } from '../support/moto.js';
 
@@ -65,7 +65,7 @@ export function moto(): Backend {
 export function sim(): Backend {
   const cloud = new SimCloud({ seed: 23, region: 'us-east-1' });
   cloud.register(new EcsModel(cloud, { taskStartMs: 45_000, taskStopMs: 30_000, drainMs: 60_000 }));
-  // sim/plugin.ts types its plugin more loosely than the SDK's Pluggable, hence the cast.
+  // sim/core/plugin.ts types its plugin more loosely than the SDK's Pluggable, hence the cast.
   const aws = new Aws(createClients(simClientOptions(cloud) as unknown as ClientOptions), { clock: cloud.clock });
   return {
     label: 'sim',

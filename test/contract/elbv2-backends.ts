@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type AwsClients, type ClientOptions, createClients } from '../../lib/aws.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { Ec2Model } from '../../sim/ec2.js';
-import { ElbV2Model } from '../../sim/elbv2.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { Ec2Model } from '../../sim/ec2/model.js';
+import { ElbV2Model } from '../../sim/elb/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 import { motoClientOptions } from '../support/moto.js';
 
 export const RUN = randomUUID().slice(0, 6);

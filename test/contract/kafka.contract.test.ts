@@ -30,9 +30,9 @@ import type { DeserializeMiddleware, HttpResponse, MetadataBearer, Pluggable } f
 import { afterAll, describe, expect, it } from 'vitest';
 import { Aws, type ClientOptions, createClients } from '../../lib/aws.js';
 import { AwsRequestError, AwsTransientError } from '../../lib/errors.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { KafkaModel } from '../../sim/kafka.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { KafkaModel } from '../../sim/msk/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 import { motoClientOptions } from '../support/moto.js';
 
 const MIN = 60_000;
@@ -97,7 +97,7 @@ function moto(): Backend {
 function sim(): Backend {
   const cloud = new SimCloud({ seed: 17, region: 'us-east-1' });
   cloud.register(new KafkaModel(cloud));
-  // sim/plugin.ts types its plugin more loosely than the SDK's Pluggable, hence the cast.
+  // sim/core/plugin.ts types its plugin more loosely than the SDK's Pluggable, hence the cast.
   const clients = createClients(simClientOptions(cloud) as unknown as ClientOptions);
   return {
     label: 'sim',

@@ -16,9 +16,9 @@ import {
 import type { Command, MetadataBearer } from '@smithy/types';
 import { Aws, createClients } from '../../lib/aws.js';
 import { AwsRequestError } from '../../lib/errors.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { simClientOptions } from '../../sim/plugin.js';
-import { ServiceDiscoveryModel } from '../../sim/servicediscovery.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
+import { ServiceDiscoveryModel } from '../../sim/cloudmap/model.js';
 import { motoClientOptions } from '../support/moto.js';
 
 export const OP_MS = 30_000;

@@ -16,11 +16,11 @@ import {
 import type { DynamoDBRecord } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../lib/config.js';
+import { readConfig } from '../../functions/runtime/config.js';
 import { createPlaygroundTable } from '../../lib/store/table.js';
-import type { EcsModel } from '../../sim/ecs.js';
+import type { EcsModel } from '../../sim/ecs/model.js';
 import { createSimCloud } from '../../sim/index.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 import { apiEvent, lambdaContext, scheduledEvent } from '../support/lambda-events.js';
 import { motoClientOptions } from '../support/moto.js';
 

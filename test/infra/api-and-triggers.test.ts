@@ -30,7 +30,7 @@ describe('REST API', () => {
     for (const a of auth) expect(a).toBe('AWS_IAM');
   });
 
-  it('has exactly the routes of lib/api/routes.ts, all proxied to the api function', () => {
+  it('has exactly the routes of functions/api/routes.ts, all proxied to the api function', () => {
     // Prepare
     const pathOf = (resourceId: string): string => {
       const r = resources[resourceId];

@@ -128,16 +128,18 @@ describe('Every AWS call in the code is granted', () => {
     }
     return [...out].sort();
   }
-  const tsFiles = (dir: string) =>
-    readdirSync(join(REPO_ROOT, dir))
+  const tsFiles = (dir: string): string[] =>
+    readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join(REPO_ROOT, dir, f));
   const missing = (name: FunctionName, calls: string[]) =>
     calls.filter((c) => !view.grantedTo(name).some((g) => covers(g, c)));
 
-  it('grants the reconcilers every call of reconcilers/ and lib/', () => {
+  it('grants the reconcilers every call of reconcilers/, lib/ and the Lambda runtime', () => {
     // Act
-    const calls = callsIn([...tsFiles('reconcilers'), ...tsFiles('lib')].filter((f) => !f.endsWith('queue.ts')));
+    const calls = callsIn(
+      [...tsFiles('reconcilers'), ...tsFiles('lib'), ...tsFiles('functions')].filter((f) => !f.endsWith('queue.ts')),
+    );
     // Assess
     expect(calls.length).toBeGreaterThan(20);
     for (const name of CREATORS) expect(missing(name, calls), name).toEqual([]);
@@ -145,8 +147,8 @@ describe('Every AWS call in the code is granted', () => {
 
   it('grants gc every call of the orphan sweep, and the queue send to the functions that fan out', () => {
     // Act
-    const gcCalls = callsIn([join(REPO_ROOT, 'reconcilers', 'gc.ts')]);
-    const queueCalls = callsIn([join(REPO_ROOT, 'lib', 'queue.ts')]);
+    const gcCalls = callsIn([join(REPO_ROOT, 'reconcilers', 'fleet', 'gc.ts')]);
+    const queueCalls = callsIn([join(REPO_ROOT, 'functions', 'runtime', 'queue.ts')]);
     // Assess
     expect(gcCalls).toContain('kafka:DeleteConfiguration');
     expect(missing('gc', gcCalls)).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KafkaModel } from '../../sim/kafka.js';
-import type { TaggingModel } from '../../sim/tagging.js';
+import type { KafkaModel } from '../../sim/msk/model.js';
+import type { TaggingModel } from '../../sim/core/tagging.js';
 import { createHarness, type Harness, loadExample } from '../support/harness.js';
 
 /** Every simulated resource tagged with the playground's uid. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { collectGarbage } from '../../reconcilers/collect.js';
-import { keyOfArn } from '../../reconcilers/gc.js';
-import type { KafkaModel } from '../../sim/kafka.js';
-import type { TaggingModel } from '../../sim/tagging.js';
+import { collectGarbage } from '../../reconcilers/fleet/collect.js';
+import { keyOfArn } from '../../reconcilers/fleet/gc.js';
+import type { KafkaModel } from '../../sim/msk/model.js';
+import type { TaggingModel } from '../../sim/core/tagging.js';
 import { createHarness, type Harness, loadExample } from '../support/harness.js';
 
 const owned = (h: Harness, uid: string) =>

@@ -26,7 +26,7 @@ import { translateDynamoError } from '../../lib/store/dynamo-support.js';
 import { createPlaygroundTable, TABLE_KEY } from '../../lib/store/table.js';
 import type { Lease } from '../../lib/store/types.js';
 import type { Playground } from '../../schemas/playground.js';
-import { VirtualClock } from '../../sim/clock.js';
+import { VirtualClock } from '../../sim/core/clock.js';
 import { motoClientOptions } from '../support/moto.js';
 import { failure, playground, storeContract, T0 } from '../support/store-contract.js';
 

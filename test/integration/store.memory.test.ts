@@ -9,7 +9,7 @@ import { canonicalJson, specHash } from '../../lib/store/hash.js';
 import { isDue } from '../../lib/store/item.js';
 import { MemoryStore } from '../../lib/store/memory.js';
 import type { StoredItem } from '../../lib/store/types.js';
-import { VirtualClock } from '../../sim/clock.js';
+import { VirtualClock } from '../../sim/core/clock.js';
 import { playground, storeContract, T0 } from '../support/store-contract.js';
 
 storeContract('memory', async () => {

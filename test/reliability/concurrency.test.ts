@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine, type ReconcileResult } from '../../reconcilers/engine.js';
+import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
 import { MODULES } from '../../reconcilers/registry.js';
 import { createHarness, loadExample } from '../support/harness.js';
 import { census } from './support.js';

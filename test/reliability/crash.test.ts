@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Playground } from '../../schemas/playground.js';
 import { createHarness, loadExample } from '../support/harness.js';
 import { census, configurationNames, driveThroughCrashes, isGone, isReady, ownedArns } from './support.js';
-import { namesFor } from '../../reconcilers/names.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
 
 /** A fresh harness with the document applied; returns its uid. */
 async function start(doc: Playground, seed: number) {

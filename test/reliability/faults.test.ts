@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namesFor } from '../../reconcilers/names.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
 import { createHarness, loadExample } from '../support/harness.js';
 import { census, configurationNames, isReady } from './support.js';
 

@@ -2,12 +2,12 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/api.js';
-import { readConfig } from '../../lib/config.js';
-import { createRuntime } from '../../lib/runtime.js';
+import { readConfig } from '../../functions/runtime/config.js';
+import { createRuntime } from '../../functions/runtime/runtime.js';
 import { MemoryStore } from '../../lib/store/memory.js';
 import { validateDocument } from '../../schemas/validate.js';
 import { createSimCloud } from '../../sim/index.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 import { loadExample } from '../support/harness.js';
 import { apiEvent, lambdaContext } from '../support/lambda-events.js';
 

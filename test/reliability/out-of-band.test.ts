@@ -7,16 +7,16 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CreateConfigurationCommand, DescribeConfigurationCommand } from '@aws-sdk/client-kafka';
 import { describe, expect, it } from 'vitest';
-import { targetOf } from '../../reconcilers/events.js';
-import { playgroundFor } from '../../reconcilers/heal.js';
-import { namesFor } from '../../reconcilers/names.js';
-import type { Ec2Model } from '../../sim/ec2.js';
-import type { EcsModel } from '../../sim/ecs.js';
-import type { ElbV2State } from '../../sim/elbv2-state.js';
-import type { ElbV2Model } from '../../sim/elbv2.js';
-import type { CloudMapState } from '../../sim/servicediscovery-state.js';
-import type { ServiceDiscoveryModel } from '../../sim/servicediscovery.js';
-import type { Ec2State } from '../../sim/ec2.js';
+import { targetOf } from '../../reconcilers/fleet/events.js';
+import { playgroundFor } from '../../reconcilers/fleet/heal.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import type { Ec2Model } from '../../sim/ec2/model.js';
+import type { EcsModel } from '../../sim/ecs/model.js';
+import type { ElbV2State } from '../../sim/elb/state.js';
+import type { ElbV2Model } from '../../sim/elb/model.js';
+import type { CloudMapState } from '../../sim/cloudmap/state.js';
+import type { ServiceDiscoveryModel } from '../../sim/cloudmap/model.js';
+import type { Ec2State } from '../../sim/ec2/model.js';
 import { createHarness, type Harness, loadExample } from '../support/harness.js';
 import { configurationNames, isGone, isReady, ownedArns } from './support.js';
 

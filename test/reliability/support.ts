@@ -3,12 +3,12 @@
  * by resource identity (type + name), so that duplicates and leaks can be counted from the outside.
  */
 import { SimulatedCrashError } from '../../lib/errors.js';
-import type { ReconcileResult } from '../../reconcilers/engine.js';
-import type { Ec2State } from '../../sim/ec2.js';
-import type { ElbV2State } from '../../sim/elbv2-state.js';
-import type { KafkaModel } from '../../sim/kafka.js';
-import type { CloudMapState } from '../../sim/servicediscovery-state.js';
-import type { TaggingModel } from '../../sim/tagging.js';
+import type { ReconcileResult } from '../../reconcilers/engine/engine.js';
+import type { Ec2State } from '../../sim/ec2/model.js';
+import type { ElbV2State } from '../../sim/elb/state.js';
+import type { KafkaModel } from '../../sim/msk/model.js';
+import type { CloudMapState } from '../../sim/cloudmap/state.js';
+import type { TaggingModel } from '../../sim/core/tagging.js';
 import type { Harness } from '../support/harness.js';
 
 interface Mapping {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedCrashError } from '../../lib/errors.js';
-import { AWS_LIKE_RATE_LIMITS } from '../../sim/faults.js';
+import { AWS_LIKE_RATE_LIMITS } from '../../sim/core/faults.js';
 import { createHarness, loadExample } from '../support/harness.js';
 
 /** Converges the seed example with every fault type on, resuming after the injected crash. */

@@ -10,10 +10,10 @@ import {
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { Aws, type ClientOptions, createClients } from '../../lib/aws.js';
-import { SimCloud, type SimCloudOptions } from '../../sim/cloud.js';
-import { EcsModel, type EcsTimings } from '../../sim/ecs.js';
-import { simClientOptions } from '../../sim/plugin.js';
-import type { CloudMapModel, ElbModel, TaggedResource } from '../../sim/types.js';
+import { SimCloud, type SimCloudOptions } from '../../sim/core/cloud.js';
+import { EcsModel, type EcsTimings } from '../../sim/ecs/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
+import type { CloudMapModel, ElbModel, TaggedResource } from '../../sim/core/types.js';
 
 export class StubCloudMap implements CloudMapModel {
   readonly service = 'servicediscovery' as const;
@@ -49,6 +49,9 @@ export class StubElb implements ElbModel {
   }
   restore(): void {}
   taggedResources(): TaggedResource[] {
+    return [];
+  }
+  securityGroupsInUse(): string[] {
     return [];
   }
   targetGroupHasLoadBalancer(targetGroupArn: string): boolean {

@@ -7,7 +7,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import type { CloudEvent } from '../../sim/cloud.js';
+import type { CloudEvent } from '../../sim/core/cloud.js';
 import { type EcsWorld, ecsWorld, REGISTRY, seedService, taskDefinitionInput } from './ecs-fixtures.js';
 
 const TIMINGS = { taskStartMs: 45_000, taskStopMs: 30_000, drainMs: 60_000 };

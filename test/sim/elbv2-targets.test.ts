@@ -10,10 +10,10 @@ import {
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
 import { type ClientOptions, createClients } from '../../lib/aws.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { ElbV2Model } from '../../sim/elbv2.js';
-import { simClientOptions } from '../../sim/plugin.js';
-import { TaggingModel } from '../../sim/tagging.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { ElbV2Model } from '../../sim/elb/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
+import { TaggingModel } from '../../sim/core/tagging.js';
 
 async function setup() {
   const cloud = new SimCloud({ seed: 9 });

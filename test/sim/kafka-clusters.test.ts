@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-kafka';
 import { describe, expect, it } from 'vitest';
 import { type ClientOptions, createClients } from '../../lib/aws.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { KafkaModel } from '../../sim/kafka.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { KafkaModel } from '../../sim/msk/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 
 const MIN = 60_000;
 const SUBNETS = ['subnet-aaaaaaaa', 'subnet-bbbbbbbb', 'subnet-cccccccc'];

@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-servicediscovery';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../lib/aws.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { simClientOptions } from '../../sim/plugin.js';
-import { ServiceDiscoveryModel } from '../../sim/servicediscovery.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
+import { ServiceDiscoveryModel } from '../../sim/cloudmap/model.js';
 
 const OP_MS = 30_000;
 

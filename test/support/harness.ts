@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { Aws, createClients } from '../../lib/aws.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
 import { MemoryStore } from '../../lib/store/memory.js';
-import { Engine, type ReconcileResult } from '../../reconcilers/engine.js';
+import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
 import { MODULES } from '../../reconcilers/registry.js';
-import { DEFAULT_SETTINGS, type OperatorSettings } from '../../reconcilers/types.js';
+import { DEFAULT_SETTINGS, type OperatorSettings } from '../../reconcilers/engine/types.js';
 import type { Playground } from '../../schemas/playground.js';
 import { parseDocument } from '../../schemas/parse.js';
-import type { FaultConfig } from '../../sim/faults.js';
+import type { FaultConfig } from '../../sim/core/faults.js';
 import { type CreateSimOptions, createSimCloud } from '../../sim/index.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 
 export interface Harness {
   cloud: ReturnType<typeof createSimCloud>;

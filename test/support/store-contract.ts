@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { PlaygroundStore } from '../../lib/store/types.js';
 import type { Playground } from '../../schemas/playground.js';
-import type { VirtualClock } from '../../sim/clock.js';
+import type { VirtualClock } from '../../sim/core/clock.js';
 import { documentTests } from './store-contract-documents.js';
 import { leaseTests } from './store-contract-leases.js';
 

@@ -4,10 +4,10 @@
  * re-plan, then persist every owned resource's id and outputs as `known` for the next pass.
  */
 import { Aws, createClients } from '../../lib/aws.js';
-import { cloudMapNamespaceKind } from '../../reconcilers/cloudmap-namespace.js';
-import { cloudMapServiceKind } from '../../reconcilers/cloudmap-service.js';
-import { namesFor } from '../../reconcilers/names.js';
-import type { ResolvedPlayground } from '../../reconcilers/resolve.js';
+import { cloudMapNamespaceKind } from '../../reconcilers/cloudmap/namespace.js';
+import { cloudMapServiceKind } from '../../reconcilers/cloudmap/service.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import type { ResolvedPlayground } from '../../reconcilers/engine/resolve.js';
 import {
   type ActionStep,
   type AnyKindModule,
@@ -16,13 +16,13 @@ import {
   isBlocked,
   type ObservedResource,
   type Step,
-} from '../../reconcilers/types.js';
-import { MutableWorld } from '../../reconcilers/world.js';
+} from '../../reconcilers/engine/types.js';
+import { MutableWorld } from '../../reconcilers/engine/world.js';
 import { resolveComponent } from '../../schemas/catalog.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { simClientOptions } from '../../sim/plugin.js';
-import { ServiceDiscoveryModel } from '../../sim/servicediscovery.js';
-import { awsContext } from '../../reconcilers/context.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
+import { ServiceDiscoveryModel } from '../../sim/cloudmap/model.js';
+import { awsContext } from '../../reconcilers/engine/context.js';
 
 export const OP_MS = 30_000;
 const MODULES: AnyKindModule[] = [cloudMapNamespaceKind, cloudMapServiceKind];

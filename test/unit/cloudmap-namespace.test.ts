@@ -4,8 +4,8 @@ import {
   GetServiceCommand,
 } from '@aws-sdk/client-servicediscovery';
 import { describe, expect, it } from 'vitest';
-import { cloudMapNamespaceKind } from '../../reconcilers/cloudmap-namespace.js';
-import type { ActionStep } from '../../reconcilers/types.js';
+import { cloudMapNamespaceKind } from '../../reconcilers/cloudmap/namespace.js';
+import type { ActionStep } from '../../reconcilers/engine/types.js';
 import { Driver, mutating, OP_MS } from './cloudmap-harness.js';
 
 describe('Cloud Map namespace module (simulated cloud)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { creatorRequestId } from '../../reconcilers/cloudmap-common.js';
-import { cloudMapNamespaceKind } from '../../reconcilers/cloudmap-namespace.js';
-import { cloudMapServiceKind } from '../../reconcilers/cloudmap-service.js';
+import { creatorRequestId } from '../../reconcilers/cloudmap/common.js';
+import { cloudMapNamespaceKind } from '../../reconcilers/cloudmap/namespace.js';
+import { cloudMapServiceKind } from '../../reconcilers/cloudmap/service.js';
 import {
   type CloudMapServiceObserved,
   healthCheckChange,
@@ -10,8 +10,8 @@ import {
   routingPolicyChange,
   SERVICE_DNS,
   ttlChange,
-} from '../../reconcilers/cloudmap-service-plan.js';
-import { DEFAULT_SETTINGS, type ObservedResource, type Phase, type World } from '../../reconcilers/types.js';
+} from '../../reconcilers/cloudmap/service-plan.js';
+import { DEFAULT_SETTINGS, type ObservedResource, type Phase, type World } from '../../reconcilers/engine/types.js';
 
 const desired = { ...SERVICE_DNS, recordTypes: ['A'] };
 const spec = (over: Partial<CloudMapServiceObserved> = {}): CloudMapServiceObserved => ({

@@ -5,8 +5,8 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-servicediscovery';
 import { describe, expect, it } from 'vitest';
-import { cloudMapServiceKind } from '../../reconcilers/cloudmap-service.js';
-import { DEFAULT_SETTINGS, isBlocked, type Step } from '../../reconcilers/types.js';
+import { cloudMapServiceKind } from '../../reconcilers/cloudmap/service.js';
+import { DEFAULT_SETTINGS, isBlocked, type Step } from '../../reconcilers/engine/types.js';
 import { Driver, mutating } from './cloudmap-harness.js';
 
 describe('Cloud Map service module (simulated cloud)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getCondition, setCondition } from '../../reconcilers/conditions.js';
+import { getCondition, setCondition } from '../../reconcilers/engine/conditions.js';
 
 describe('conditions (KEP-1623)', () => {
   const t0 = '2026-01-01T00:00:00.000Z';

@@ -1,8 +1,8 @@
 import { CreateClusterCommand, DescribeClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { OwnershipConflictError } from '../../lib/errors.js';
-import { type EcsClusterSpec, ecsClusterKind } from '../../reconcilers/ecs-cluster.js';
-import type { DesiredResource, ObservedResource, PlanContext } from '../../reconcilers/types.js';
+import { type EcsClusterSpec, ecsClusterKind } from '../../reconcilers/ecs/cluster.js';
+import type { DesiredResource, ObservedResource, PlanContext } from '../../reconcilers/engine/types.js';
 import type { Component } from '../../schemas/playground.js';
 import { Driver, playgroundDoc } from './ecs-harness.js';
 

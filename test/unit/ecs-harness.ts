@@ -5,12 +5,12 @@
  * The kinds the ECS ones depend on (Cloud Map service, target group, listener, MSK) are injected as
  * observations; the stand-in Cloud Map and ELB models record what the tasks register.
  */
-import { ecsClusterKind } from '../../reconcilers/ecs-cluster.js';
-import { ecsServiceKind } from '../../reconcilers/ecs-service.js';
-import { ecsTaskDefinitionKind } from '../../reconcilers/ecs-task-definition.js';
-import { namesFor } from '../../reconcilers/names.js';
-import { isAction, planPlayground } from '../../reconcilers/planner.js';
-import { type ResolvedPlayground, resolvePlayground } from '../../reconcilers/resolve.js';
+import { ecsClusterKind } from '../../reconcilers/ecs/cluster.js';
+import { ecsServiceKind } from '../../reconcilers/ecs/service.js';
+import { ecsTaskDefinitionKind } from '../../reconcilers/ecs/task-definition.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import { isAction, planPlayground } from '../../reconcilers/engine/planner.js';
+import { type ResolvedPlayground, resolvePlayground } from '../../reconcilers/engine/resolve.js';
 import {
   type AnyKindModule,
   type AwsContext,
@@ -19,12 +19,12 @@ import {
   type ObservedResource,
   type OperatorSettings,
   type Step,
-} from '../../reconcilers/types.js';
-import { MutableWorld } from '../../reconcilers/world.js';
+} from '../../reconcilers/engine/types.js';
+import { MutableWorld } from '../../reconcilers/engine/world.js';
 import type { Component, Playground } from '../../schemas/playground.js';
-import type { FaultConfig } from '../../sim/faults.js';
+import type { FaultConfig } from '../../sim/core/faults.js';
 import { type EcsWorld, ecsWorld } from '../sim/ecs-fixtures.js';
-import { awsContext } from '../../reconcilers/context.js';
+import { awsContext } from '../../reconcilers/engine/context.js';
 
 export const MODULES: AnyKindModule[] = [ecsClusterKind, ecsTaskDefinitionKind, ecsServiceKind];
 export const TIMINGS = { taskStartMs: 45_000, taskStopMs: 30_000, drainMs: 60_000 };

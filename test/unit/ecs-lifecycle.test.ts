@@ -7,10 +7,10 @@ import {
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { AwsTransientError, OwnershipConflictError } from '../../lib/errors.js';
-import { ecsServiceKind } from '../../reconcilers/ecs-service.js';
-import { toLowerKeyValue } from '../../reconcilers/ownership.js';
-import type { EcsServiceSpec } from '../../reconcilers/ecs-predicates.js';
-import { type ActionStep, type DesiredResource, isBlocked } from '../../reconcilers/types.js';
+import { ecsServiceKind } from '../../reconcilers/ecs/service.js';
+import { toLowerKeyValue } from '../../reconcilers/engine/ownership.js';
+import type { EcsServiceSpec } from '../../reconcilers/ecs/predicates.js';
+import { type ActionStep, type DesiredResource, isBlocked } from '../../reconcilers/engine/types.js';
 import { DEFAULT_COMPONENTS, Driver, playgroundDoc } from './ecs-harness.js';
 
 async function ready(doc = playgroundDoc(DEFAULT_COMPONENTS)): Promise<Driver> {

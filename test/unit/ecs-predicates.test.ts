@@ -13,8 +13,8 @@ import {
   serviceChanges,
   type TaskDefinitionContent,
   taskDefinitionChanges,
-} from '../../reconcilers/ecs-predicates.js';
-import { registerInput } from '../../reconcilers/ecs-task-definition.js';
+} from '../../reconcilers/ecs/predicates.js';
+import { registerInput } from '../../reconcilers/ecs/task-definition.js';
 
 const CONTENT: TaskDefinitionContent = {
   family: 'kpo-demo-1a2b3c-sr',

@@ -5,8 +5,8 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { ecsServiceKind } from '../../reconcilers/ecs-service.js';
-import { isBlocked, type KindName } from '../../reconcilers/types.js';
+import { ecsServiceKind } from '../../reconcilers/ecs/service.js';
+import { isBlocked, type KindName } from '../../reconcilers/engine/types.js';
 import { taskDefinitionInput } from '../sim/ecs-fixtures.js';
 import { DEFAULT_COMPONENTS, Driver, playgroundDoc } from './ecs-harness.js';
 

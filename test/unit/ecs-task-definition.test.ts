@@ -5,10 +5,10 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import type { EcsTaskDefinitionSpec } from '../../reconcilers/ecs-predicates.js';
-import { ecsTaskDefinitionKind, registerInput, TAG_SPEC_HASH } from '../../reconcilers/ecs-task-definition.js';
-import { ownershipTags } from '../../reconcilers/ownership.js';
-import { type DesiredResource, isBlocked, type ObservedResource } from '../../reconcilers/types.js';
+import type { EcsTaskDefinitionSpec } from '../../reconcilers/ecs/predicates.js';
+import { ecsTaskDefinitionKind, registerInput, TAG_SPEC_HASH } from '../../reconcilers/ecs/task-definition.js';
+import { ownershipTags } from '../../reconcilers/engine/ownership.js';
+import { type DesiredResource, isBlocked, type ObservedResource } from '../../reconcilers/engine/types.js';
 import type { Component } from '../../schemas/playground.js';
 import { Driver, playgroundDoc } from './ecs-harness.js';
 

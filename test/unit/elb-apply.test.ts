@@ -7,12 +7,17 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { OwnershipConflictError } from '../../lib/errors.js';
-import { ec2SecurityGroupKind } from '../../reconcilers/ec2-security-group.js';
-import { elbListenerKind } from '../../reconcilers/elb-listener.js';
-import { elbLoadBalancerKind } from '../../reconcilers/elb-load-balancer.js';
-import { elbTargetGroupKind } from '../../reconcilers/elb-target-group.js';
-import { toKeyValue } from '../../reconcilers/ownership.js';
-import { type AnyKindModule, DEFAULT_SETTINGS, type DesiredResource, isBlocked } from '../../reconcilers/types.js';
+import { ec2SecurityGroupKind } from '../../reconcilers/ec2/security-group.js';
+import { elbListenerKind } from '../../reconcilers/elb/listener.js';
+import { elbLoadBalancerKind } from '../../reconcilers/elb/load-balancer.js';
+import { elbTargetGroupKind } from '../../reconcilers/elb/target-group.js';
+import { toKeyValue } from '../../reconcilers/engine/ownership.js';
+import {
+  type AnyKindModule,
+  DEFAULT_SETTINGS,
+  type DesiredResource,
+  isBlocked,
+} from '../../reconcilers/engine/types.js';
 import { ElbDriver } from './elb-harness.js';
 
 function desired(d: ElbDriver, module: AnyKindModule, key: string): DesiredResource {

@@ -4,28 +4,28 @@
  * apply one action at a time and re-plan, then keep every owned resource's id and outputs as `known`, as status does.
  */
 import { Aws, type ClientOptions, createClients } from '../../lib/aws.js';
-import { ec2SecurityGroupKind } from '../../reconcilers/ec2-security-group.js';
-import { elbListenerKind } from '../../reconcilers/elb-listener.js';
-import { elbLoadBalancerKind } from '../../reconcilers/elb-load-balancer.js';
-import { elbTargetGroupKind } from '../../reconcilers/elb-target-group.js';
-import { namesFor } from '../../reconcilers/names.js';
-import { isAction, planPlayground, stepId } from '../../reconcilers/planner.js';
-import type { ResolvedPlayground } from '../../reconcilers/resolve.js';
+import { ec2SecurityGroupKind } from '../../reconcilers/ec2/security-group.js';
+import { elbListenerKind } from '../../reconcilers/elb/listener.js';
+import { elbLoadBalancerKind } from '../../reconcilers/elb/load-balancer.js';
+import { elbTargetGroupKind } from '../../reconcilers/elb/target-group.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import { isAction, planPlayground, stepId } from '../../reconcilers/engine/planner.js';
+import type { ResolvedPlayground } from '../../reconcilers/engine/resolve.js';
 import {
   type AnyKindModule,
   type AwsContext,
   DEFAULT_SETTINGS,
   type ObservedResource,
   type Step,
-} from '../../reconcilers/types.js';
-import { MutableWorld } from '../../reconcilers/world.js';
+} from '../../reconcilers/engine/types.js';
+import { MutableWorld } from '../../reconcilers/engine/world.js';
 import { resolveComponent } from '../../schemas/catalog.js';
 import type { Component } from '../../schemas/playground.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { Ec2Model } from '../../sim/ec2.js';
-import { ElbV2Model } from '../../sim/elbv2.js';
-import { simClientOptions } from '../../sim/plugin.js';
-import { awsContext } from '../../reconcilers/context.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { Ec2Model } from '../../sim/ec2/model.js';
+import { ElbV2Model } from '../../sim/elb/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
+import { awsContext } from '../../reconcilers/engine/context.js';
 
 export const MODULES: AnyKindModule[] = [
   ec2SecurityGroupKind,

@@ -7,13 +7,13 @@ import {
   sameSet,
   type TargetGroupSpec,
   targetGroupChanges,
-} from '../../reconcilers/elb-predicates.js';
-import { elbListenerKind } from '../../reconcilers/elb-listener.js';
-import { elbLoadBalancerKind } from '../../reconcilers/elb-load-balancer.js';
-import { elbTargetGroupKind } from '../../reconcilers/elb-target-group.js';
-import { namesFor } from '../../reconcilers/names.js';
-import type { AnyKindModule, ObservedResource, PlanContext, World } from '../../reconcilers/types.js';
-import { DEFAULT_SETTINGS } from '../../reconcilers/types.js';
+} from '../../reconcilers/elb/predicates.js';
+import { elbListenerKind } from '../../reconcilers/elb/listener.js';
+import { elbLoadBalancerKind } from '../../reconcilers/elb/load-balancer.js';
+import { elbTargetGroupKind } from '../../reconcilers/elb/target-group.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import type { AnyKindModule, ObservedResource, PlanContext, World } from '../../reconcilers/engine/types.js';
+import { DEFAULT_SETTINGS } from '../../reconcilers/engine/types.js';
 import { playground } from './elb-harness.js';
 
 const LB: LoadBalancerSpec = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ObservedResource } from '../../reconcilers/types.js';
+import type { ObservedResource } from '../../reconcilers/engine/types.js';
 import { ElbDriver, ENI_RELEASE_MS, exposed, playground } from './elb-harness.js';
 
 /** An ECS service as the ecs-service module observes it, attached to a target group. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elbNameFromArn, parseClusterName, RecentKeys, targetOf } from '../../reconcilers/events.js';
+import { elbNameFromArn, parseClusterName, RecentKeys, targetOf } from '../../reconcilers/fleet/events.js';
 
 const taskEvent = (over: Record<string, unknown> = {}) => ({
   id: 'e1',

@@ -1,9 +1,9 @@
 import { CreateClusterV2Command, UpdateBrokerTypeCommand } from '@aws-sdk/client-kafka';
 import { describe, expect, it } from 'vitest';
 import { OwnershipConflictError } from '../../lib/errors.js';
-import { mskClusterKind } from '../../reconcilers/msk-cluster.js';
-import { namesFor } from '../../reconcilers/names.js';
-import { ownershipTags } from '../../reconcilers/ownership.js';
+import { mskClusterKind } from '../../reconcilers/msk/cluster.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import { ownershipTags } from '../../reconcilers/engine/ownership.js';
 import { Harness, MIN, MODULES, playgroundDoc } from './msk-harness.js';
 
 describe('msk-configuration + msk-cluster modules (simulated cloud)', () => {

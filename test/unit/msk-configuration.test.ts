@@ -2,21 +2,21 @@ import { CreateClusterV2Command, CreateConfigurationCommand, UpdateConfiguration
 import { describe, expect, it } from 'vitest';
 import { Aws, type ClientOptions, createClients } from '../../lib/aws.js';
 import { AwsRequestError, OwnershipConflictError } from '../../lib/errors.js';
-import { desiredConfiguration, mskConfigurationKind } from '../../reconcilers/msk-configuration.js';
-import { namesFor } from '../../reconcilers/names.js';
-import { configurationDescription, ownershipTags } from '../../reconcilers/ownership.js';
-import { resolvePlayground } from '../../reconcilers/resolve.js';
+import { desiredConfiguration, mskConfigurationKind } from '../../reconcilers/msk/configuration.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import { configurationDescription, ownershipTags } from '../../reconcilers/engine/ownership.js';
+import { resolvePlayground } from '../../reconcilers/engine/resolve.js';
 import {
   type AwsContext,
   DEFAULT_SETTINGS,
   type DesiredResource,
   type ObservedResource,
-} from '../../reconcilers/types.js';
-import { MutableWorld } from '../../reconcilers/world.js';
+} from '../../reconcilers/engine/types.js';
+import { MutableWorld } from '../../reconcilers/engine/world.js';
 import type { Playground } from '../../schemas/playground.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { KafkaModel } from '../../sim/kafka.js';
-import { simClientOptions } from '../../sim/plugin.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { KafkaModel } from '../../sim/msk/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
 
 const MIN = 60_000;
 

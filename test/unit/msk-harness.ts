@@ -4,10 +4,10 @@
  * `deleteBlockedBy` says wait), one action at a time, and remembers outputs as the status cache would.
  */
 import { Aws, type ClientOptions, createClients } from '../../lib/aws.js';
-import { mskClusterKind } from '../../reconcilers/msk-cluster.js';
-import { mskConfigurationKind } from '../../reconcilers/msk-configuration.js';
-import { namesFor } from '../../reconcilers/names.js';
-import { resolvePlayground } from '../../reconcilers/resolve.js';
+import { mskClusterKind } from '../../reconcilers/msk/cluster.js';
+import { mskConfigurationKind } from '../../reconcilers/msk/configuration.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import { resolvePlayground } from '../../reconcilers/engine/resolve.js';
 import {
   type ActionStep,
   type AnyKindModule,
@@ -15,13 +15,13 @@ import {
   DEFAULT_SETTINGS,
   isBlocked,
   type PlanContext,
-} from '../../reconcilers/types.js';
-import { MutableWorld } from '../../reconcilers/world.js';
+} from '../../reconcilers/engine/types.js';
+import { MutableWorld } from '../../reconcilers/engine/world.js';
 import type { Msk, Playground } from '../../schemas/playground.js';
-import { SimCloud } from '../../sim/cloud.js';
-import { KafkaModel } from '../../sim/kafka.js';
-import { simClientOptions } from '../../sim/plugin.js';
-import { awsContext } from '../../reconcilers/context.js';
+import { SimCloud } from '../../sim/core/cloud.js';
+import { KafkaModel } from '../../sim/msk/model.js';
+import { simClientOptions } from '../../sim/core/plugin.js';
+import { awsContext } from '../../reconcilers/engine/context.js';
 
 export const MIN = 60_000;
 export const MODULES: AnyKindModule[] = [mskConfigurationKind, mskClusterKind];

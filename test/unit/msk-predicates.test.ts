@@ -15,7 +15,7 @@ import {
   serverPropertiesText,
   storageVerdict,
   subnetsVerdict,
-} from '../../reconcilers/msk-predicates.js';
+} from '../../reconcilers/msk/predicates.js';
 
 describe('MSK predicates', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { namesFor } from '../../reconcilers/names.js';
-import { planPlayground, summarize } from '../../reconcilers/planner.js';
-import type { ResolvedPlayground } from '../../reconcilers/resolve.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import { planPlayground, summarize } from '../../reconcilers/engine/planner.js';
+import type { ResolvedPlayground } from '../../reconcilers/engine/resolve.js';
 import {
   type AnyKindModule,
   DEFAULT_SETTINGS,
@@ -9,8 +9,8 @@ import {
   type KindName,
   type KindPlan,
   type ObservedResource,
-} from '../../reconcilers/types.js';
-import { MutableWorld } from '../../reconcilers/world.js';
+} from '../../reconcilers/engine/types.js';
+import { MutableWorld } from '../../reconcilers/engine/world.js';
 
 const playground = {
   name: 'demo',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, rateCategory } from '../../lib/rate-limit.js';
-import { VirtualClock } from '../../sim/clock.js';
+import { VirtualClock } from '../../sim/core/clock.js';
 
 describe('client-side rate limiting', () => {
   it.each([

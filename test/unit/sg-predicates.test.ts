@@ -1,6 +1,6 @@
 import type { IpPermission } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { ec2SecurityGroupKind } from '../../reconcilers/ec2-security-group.js';
+import { ec2SecurityGroupKind } from '../../reconcilers/ec2/security-group.js';
 import {
   canonicalRules,
   fromIpPermissions,
@@ -9,10 +9,10 @@ import {
   type SgRule,
   securityGroupChanges,
   toIpPermissions,
-} from '../../reconcilers/elb-predicates.js';
-import { namesFor } from '../../reconcilers/names.js';
-import type { ObservedResource, World } from '../../reconcilers/types.js';
-import { DEFAULT_SETTINGS } from '../../reconcilers/types.js';
+} from '../../reconcilers/elb/predicates.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import type { ObservedResource, World } from '../../reconcilers/engine/types.js';
+import { DEFAULT_SETTINGS } from '../../reconcilers/engine/types.js';
 import { exposed, playground } from './elb-harness.js';
 
 const tcp = (port: number, source: string): SgRule => ({ protocol: 'tcp', fromPort: port, toPort: port, source });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { namesFor } from '../../reconcilers/names.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
 import { validateDocument } from '../../schemas/validate.js';
 
 /** What the schema accepts for metadata.name (40) and component names (32). */

@@ -1,0 +1,69 @@
+/**
+ * The composition root: builds the store, the AWS clients and the engine from the configuration. Lambda
+ * handlers create one per container (cold start) and reuse it; tests and local mode pass overrides
+ * (the simulated cloud's client plugins, an emulator's DynamoDB client, a virtual clock).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Engine, type EngineLog } from '../../reconcilers/engine/engine.js';
+import { MODULES } from '../../reconcilers/registry.js';
+import { Aws, type CallRecord, type ClientOptions, createClients } from '../../lib/aws.js';
+import { type Clock, systemClock } from '../../lib/clock.js';
+import { RateLimiter } from '../../lib/rate-limit.js';
+import type { OperatorConfig } from './config.js';
+import { DynamoStore } from '../../lib/store/dynamo.js';
+import type { PlaygroundStore } from '../../lib/store/types.js';
+
+export interface RuntimeOverrides {
+  clientOptions?: ClientOptions;
+  dynamo?: DynamoDBClient;
+  store?: PlaygroundStore;
+  clock?: Clock;
+  random?: () => number;
+  owner?: string;
+  log?: EngineLog;
+  onCall?: (record: CallRecord) => void;
+}
+
+export interface Runtime {
+  config: OperatorConfig;
+  store: PlaygroundStore;
+  aws: Aws;
+  engine: Engine;
+  clock: Clock;
+}
+
+export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}): Runtime {
+  const clock = o.clock ?? systemClock;
+  const clientOptions: ClientOptions = o.clientOptions ?? {
+    region: config.region,
+    ...(config.awsEndpoint ? { endpoint: config.awsEndpoint } : {}),
+  };
+  const aws = new Aws(createClients(clientOptions), {
+    clock,
+    ...(config.rateShare > 0 ? { limiter: new RateLimiter(clock, { scale: config.rateShare }) } : {}),
+    ...(o.random ? { random: o.random } : {}),
+    ...(o.onCall ? { onCall: o.onCall } : {}),
+  });
+  const store =
+    o.store ??
+    new DynamoStore({
+      client:
+        o.dynamo ??
+        new DynamoDBClient({
+          region: config.region,
+          ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+        }),
+      tableName: config.tableName,
+      clock,
+    });
+  const engine = new Engine({
+    store,
+    aws,
+    clock,
+    modules: MODULES,
+    owner: o.owner ?? `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}:${process.pid}`,
+    settings: config.settings,
+    ...(o.log ? { log: o.log } : {}),
+  });
+  return { config, store, aws, engine, clock };
+}
