@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage, KpoError } from '../lib/errors.js';
-import { parseDuration } from '../reconcilers/engine/resolve.js';
+import { parseDuration } from '../schemas/duration.js';
 import type { Playground } from '../schemas/playground.js';
 import { validateText } from '../schemas/validate-text.js';
 import { describeReadError, readStdin } from './commands/validate.js';

@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/msk/latest/developerguide/msk-create-cluster.html (2–3 client subnets in
  * distinct AZs, brokers spread evenly over them).
  */
-import { parseDuration } from '../reconcilers/engine/resolve.js';
+import { parseDuration } from './duration.js';
 import { quote } from './ajv-issues.js';
 import { type DocView, type IssueSink, pointer } from './doc-view.js';
 

@@ -94,6 +94,15 @@ describe('architecture', () => {
     expect(upward).toEqual([]);
   });
 
+  it('keeps the document schema below everything that uses it', () => {
+    const upward = [...graph]
+      .filter(([file]) => file.startsWith('schemas/'))
+      .flatMap(([file, deps]) =>
+        deps.filter((d) => /^(reconcilers|functions|cli|sim|infra|bin)\//.test(d)).map((d) => `${file} → ${d}`),
+      );
+    expect(upward).toEqual([]);
+  });
+
   it('lets a service model reach another only through the cloud, never by importing it', () => {
     const service = (f: string) => /^sim\/(msk|ecs|elb|ec2|cloudmap)\//.exec(f)?.[1];
     const across = [...graph].flatMap(([file, deps]) => {
