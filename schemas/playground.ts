@@ -180,7 +180,10 @@ export type Expose = Static<typeof Expose>;
 
 export const Component = T.Object(
   {
-    name: dnsLabel(32, 'Component name; also its ECS service name and its Cloud Map DNS name <name>.<namespace>.'),
+    name: dnsLabel(
+      63,
+      'Component name (a DNS label): its ECS service and Cloud Map service name, and its DNS name <name>.<namespace>. AWS names with tighter limits (target groups: 32) are derived from it with a hash suffix.',
+    ),
     kind: ComponentKind,
     image: T.Optional(T.String({ minLength: 1, maxLength: 255, description: 'Container image; defaulted per kind.' })),
     port: T.Optional(
