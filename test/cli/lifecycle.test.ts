@@ -61,7 +61,7 @@ describe('kpo CLI lifecycle (subprocess, local simulated cloud)', () => {
     expect(del).toMatchObject({ code: 0, out: expect.stringContaining('nothing it owned remains') });
     const inv = JSON.parse(kpo('local', 'inspect', '-o', 'json').out) as { resources: unknown[] };
     expect(inv.resources).toEqual([]);
-  }, 180_000);
+  }, 400_000);
 
   it('errors go to stderr with a non-zero exit', () => {
     const missing = kpo('describe', 'no-such-playground');
@@ -73,5 +73,5 @@ describe('kpo CLI lifecycle (subprocess, local simulated cloud)', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.err).toMatch(/\/metadata\/name/);
     expect(kpo('reconcile', 'x', '--api', 'http://127.0.0.1:9').err).toMatch(/--local or --table/);
-  }, 60_000);
+  }, 240_000);
 });

@@ -66,5 +66,5 @@ describe('a 63-character component name (subprocess, local simulated cloud)', ()
     expect(gone.code, gone.err).toBe(0);
     const left = JSON.parse(kpo('local', 'inspect', '-o', 'json').out) as Record<string, unknown[]>;
     expect(Object.values(left).flat()).toEqual([]);
-  }, 180_000);
+  }, 400_000);
 });

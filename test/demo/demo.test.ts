@@ -19,5 +19,5 @@ describe('npm run demo (simulated cloud)', () => {
     ]) {
       expect(r.stdout).toMatch(line);
     }
-  }, 120_000);
+  }, 300_000);
 });

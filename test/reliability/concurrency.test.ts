@@ -64,5 +64,5 @@ describe('concurrent reconcilers (simulated cloud)', () => {
     console.log(
       `concurrency: ${OWNERS.length} engines x ${NAMES.length} playgrounds, ${ticks} ticks, ${[...outcomes.values()].reduce((a, b) => a + b, 0)} passes (${outcomes.get('lease-held') ?? 0} lease-held), ${resources} resources, ${duplicates.length} duplicates, ${regressions.length} status regressions`,
     );
-  }, 60_000);
+  }, 240_000);
 });

@@ -64,7 +64,7 @@ describe('crash after every mutating call (simulated cloud)', () => {
     console.log(
       `crash-at-every-step (external-kafka): ${scenarios} scenarios (${m.create} create + ${m.delete} delete mutating calls), ${duplicates.length} duplicates, ${leaks.length} leaks`,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('seed example: create, resuming after a crash at each mutating call', async () => {
     const doc = loadExample('seed-playground.yaml');
@@ -91,5 +91,5 @@ describe('crash after every mutating call (simulated cloud)', () => {
     console.log(
       `crash-at-every-step (seed): ${scenarios} scenarios (every one of ${m.create} create mutating calls), ${duplicates.length} duplicates, ${configurationCopies} duplicate configurations`,
     );
-  }, 120_000);
+  }, 300_000);
 });

@@ -128,7 +128,7 @@ describe('document fuzzing through the API (simulated cloud)', () => {
     console.log(
       `fuzz-api: ${samples.length} documents + 1 oversized, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}, ${bad.length} bad responses, ${cloud.ledger.length} AWS calls`,
     );
-  }, 60_000);
+  }, 240_000);
 
   it('500 invalid documents written straight into the table: the engine reports them invalid and calls no AWS API', async () => {
     const { cloud, store, runtime } = setup();
@@ -163,5 +163,5 @@ describe('document fuzzing through the API (simulated cloud)', () => {
     console.log(
       `fuzz-engine: ${specs.length} invalid documents, ${wrong.length} not reported invalid, ${cloud.ledger.length} AWS calls`,
     );
-  }, 60_000);
+  }, 240_000);
 });

@@ -165,5 +165,5 @@ describe('out-of-band changes and decoys (simulated cloud)', () => {
     console.log(
       `out-of-band: ${scenarios.length} changes, ${restored} restored (${report.join(', ')}), ${routed} routed to the playground by event${unrouted.length ? ` (not routed: ${unrouted.join('; ')})` : ''}; 3 decoys unchanged after converge and delete`,
     );
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,7 +1,7 @@
 /** Real event shapes for invoking the bundled handlers the way Lambda does. */
 import type { APIGatewayProxyEvent, Context, ScheduledEvent } from 'aws-lambda';
 
-export function lambdaContext(functionName: string, remainingMs = 60_000): Context {
+export function lambdaContext(functionName: string, remainingMs = 900_000): Context {
   const started = Date.now();
   return {
     callbackWaitsForEmptyEventLoop: false,

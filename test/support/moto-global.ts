@@ -54,7 +54,7 @@ export async function setup(project: TestProject): Promise<void> {
       // not listening yet
     }
     if (child.exitCode !== null) throw new Error(`moto server exited early: ${stderr}`);
-    if (Date.now() - started > 30_000) throw new Error(`moto server did not start within 30 s: ${stderr}`);
+    if (Date.now() - started > 120_000) throw new Error(`moto server did not start within 120 s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   project.provide('motoEndpoint', url);
