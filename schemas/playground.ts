@@ -79,6 +79,31 @@ export const Msk = T.Object(
       }),
     ),
     authentication: T.Optional(Authentication),
+    clientAccess: T.Optional(
+      T.Object(
+        {
+          cidrs: T.Optional(
+            T.Array(T.String({ pattern: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$' }), {
+              maxItems: 20,
+              uniqueItems: true,
+              description: 'CIDRs of your own producers and consumers.',
+            }),
+          ),
+          securityGroupIds: T.Optional(
+            T.Array(T.String({ pattern: '^sg-[0-9a-f]{8,17}$' }), {
+              maxItems: 20,
+              uniqueItems: true,
+              description: 'Security groups of your own producers and consumers.',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Who else may reach the brokers on the authentication mode's port (9092/9094/9098). The playground's own tasks always may: the operator's broker security group admits its tasks security group.",
+        },
+      ),
+    ),
     allowReplacement: T.Optional(
       T.Boolean({
         default: false,
@@ -125,7 +150,7 @@ export const Network = T.Object(
         maxItems: 4,
         uniqueItems: true,
         description:
-          'Security groups for brokers and tasks; they must allow traffic between the tasks and the brokers. The operator adds one of its own for the load balancer.',
+          'Extra security groups for brokers and tasks (up to 4: ECS and MSK take 5). The operator creates and attaches its own: the load balancer group (allowedCidrs on the exposed ports), the tasks group (the load balancer on the exposed containers\' ports, and the components between themselves) and the brokers group (the tasks on the authentication port).',
       }),
     ),
     allowedCidrs: T.Optional(

@@ -37,6 +37,10 @@ export interface Names {
   readonly loadBalancer: string;
   targetGroup(component: string, port: number): string;
   readonly albSecurityGroup: string;
+  /** The tasks' own group: the load balancer and the other components may reach them. */
+  readonly tasksSecurityGroup: string;
+  /** The brokers' group: the tasks (and `clientAccess`) may reach the authentication port. */
+  readonly mskSecurityGroup: string;
 }
 
 export function namesFor(playground: string, uid: string): Names {
@@ -55,5 +59,7 @@ export function namesFor(playground: string, uid: string): Names {
     loadBalancer: fitName([NAME_PREFIX, playground], 32, `${uid}/alb`),
     targetGroup: (component, port) => fitName([NAME_PREFIX, playground, component], 32, `${uid}/${component}/${port}`),
     albSecurityGroup: `${base}-alb`,
+    tasksSecurityGroup: `${base}-tasks`,
+    mskSecurityGroup: `${base}-msk`,
   };
 }

@@ -15,6 +15,8 @@ export interface ResolvedMsk {
   serverProperties: Record<string, string>;
   authentication: Authentication;
   allowReplacement: boolean;
+  /** Sources besides the playground's tasks that may reach the brokers. */
+  clientAccess: { cidrs: string[]; securityGroupIds: string[] };
 }
 
 export interface ResolvedExternal {
@@ -61,6 +63,10 @@ export function resolvePlayground(doc: Playground): ResolvedPlayground {
           'min.insync.replicas': String(msk.minInSyncReplicas),
         },
         authentication: msk.authentication ?? 'plaintext',
+        clientAccess: {
+          cidrs: [...(msk.clientAccess?.cidrs ?? [])],
+          securityGroupIds: [...(msk.clientAccess?.securityGroupIds ?? [])],
+        },
         allowReplacement: msk.allowReplacement ?? false,
       }
     : {
