@@ -150,7 +150,7 @@ export const Network = T.Object(
         maxItems: 4,
         uniqueItems: true,
         description:
-          'Extra security groups for brokers and tasks (up to 4: ECS and MSK take 5). The operator creates and attaches its own: the load balancer group (allowedCidrs on the exposed ports), the tasks group (the load balancer on the exposed containers\' ports, and the components between themselves) and the brokers group (the tasks on the authentication port).',
+          "Extra security groups for brokers and tasks (up to 4: ECS and MSK take 5). The operator creates and attaches its own: the load balancer group (allowedCidrs on the exposed ports), the tasks group (the load balancer on the exposed containers' ports, and the components between themselves) and the brokers group (the tasks on the authentication port).",
       }),
     ),
     allowedCidrs: T.Optional(
