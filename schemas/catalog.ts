@@ -2,6 +2,16 @@
  * The component catalog: per kind, the default image, container port, size and health check, which other
  * components it needs, and the environment it gets wired with. Environment names follow each image's docs
  * (Confluent cp-* images: CONNECT_*, SCHEMA_REGISTRY_*, KAFKA_REST_*, KSQL_*; Landoop UIs; kafka-ui).
+ *
+ * Health checks ask each image for a cheap GET that answers 200 only once the service is up:
+ * - Schema Registry `GET /subjects` on 8081 (https://docs.confluent.io/platform/current/schema-registry/develop/api.html)
+ * - Connect `GET /connectors` on 8083 (https://docs.confluent.io/platform/current/connect/references/restapi.html)
+ * - REST Proxy `GET /topics` on 8082 (https://docs.confluent.io/platform/current/kafka-rest/api.html)
+ * - ksqlDB `GET /info` on 8088 (https://docs.ksqldb.io/en/latest/developer-guide/ksqldb-rest-api/info-endpoint/)
+ * - kafka-ui `GET /actuator/health` on 8080 (Spring Boot actuator: https://github.com/provectus/kafka-ui/issues/1477)
+ * - the Landoop UIs serve their page at `/` on PORT (https://github.com/lensesio/schema-registry-ui)
+ * Connect (plugin scanning, internal topics) and ksqlDB take a minute or more to answer, so their ECS grace
+ * period is 5 minutes; the other JVM services 2 minutes; the static UIs 1 minute.
  */
 import type { Authentication, Component, ComponentKind } from './playground.js';
 
@@ -96,7 +106,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     port: 8080,
     cpu: 512,
     memoryMiB: 1024,
-    healthCheckPath: '/',
+    healthCheckPath: '/actuator/health',
     healthCheckGraceSeconds: 120,
     requires: [],
     needsKafka: true,

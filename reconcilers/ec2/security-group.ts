@@ -11,14 +11,7 @@
  * waits for its users (load balancer, ECS services, MSK cluster), its removal first revokes the rules of the other
  * owned groups that reference it, and a DependencyViolation left by network interfaces being released is retried.
  */
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  DeleteSecurityGroupCommand,
-  DescribeSecurityGroupsCommand,
-  RevokeSecurityGroupIngressCommand,
-  type SecurityGroup,
-} from '@aws-sdk/client-ec2';
+import { CreateSecurityGroupCommand, DeleteSecurityGroupCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { isAwsError } from '../../lib/aws.js';
 import { AwsRequestError, OwnershipConflictError } from '../../lib/errors.js';
 import { ownedOutput, tagMap, verifiedIds } from '../elb/shared.js';
@@ -43,11 +36,10 @@ import {
   toSymbolic,
   wantedGroups,
 } from './security-group-rules.js';
+import { authorize, describeIds, describeNames, NOT_FOUND, revoke } from './security-group-aws.js';
 
 export type SecurityGroupObserved = Omit<SecurityGroupSpec, 'description'>;
 type Observed = ObservedResource<SecurityGroupObserved>;
-
-const NOT_FOUND = ['InvalidGroup.NotFound', 'InvalidGroupId.NotFound'];
 
 function toObserved(sg: SecurityGroup, key: string, owned: boolean): Observed {
   const id = sg.GroupId ?? '';
@@ -64,44 +56,15 @@ function toObserved(sg: SecurityGroup, key: string, owned: boolean): Observed {
   };
 }
 
-async function describeIds(ctx: AwsContext, ids: string[]): Promise<SecurityGroup[]> {
-  if (ids.length === 0) return [];
-  const read = async (GroupIds: string[]) =>
-    (await ctx.aws.send('ec2', new DescribeSecurityGroupsCommand({ GroupIds }))).SecurityGroups ?? [];
-  try {
-    return await read(ids);
-  } catch (err) {
-    // One id gone fails the whole call: read the others one by one.
-    if (!isAwsError(err, ...NOT_FOUND) || ids.length === 1) {
-      if (isAwsError(err, ...NOT_FOUND)) return [];
-      throw err;
-    }
-    const out: SecurityGroup[] = [];
-    for (const id of ids) {
-      try {
-        out.push(...(await read([id])));
-      } catch (e) {
-        if (!isAwsError(e, ...NOT_FOUND)) throw e;
-      }
-    }
-    return out;
-  }
-}
-
-/** Groups by name in one call; where a name exists in several VPCs, the one in the document's VPC. */
-async function describeNames(ctx: AwsContext, names: string[]): Promise<SecurityGroup[]> {
-  if (names.length === 0) return [];
-  const out = await ctx.aws.send(
-    'ec2',
-    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: names }] }),
-  );
-  const vpc = ctx.playground.network.vpcId;
-  const groups = out.SecurityGroups ?? [];
-  return names.flatMap((n) => {
-    const same = groups.filter((g) => g.GroupName === n);
-    const pick = same.find((g) => g.VpcId === vpc) ?? same[0];
-    return pick ? [pick] : [];
-  });
+/**
+ * With an external Kafka the operator cannot open the brokers, so the tasks group says (in `kpo describe` and
+ * the status) what the user must allow there.
+ */
+function withNote(ctx: AwsContext, o: Observed): Observed {
+  const k = ctx.playground.kafka;
+  if (o.key !== 'tasks' || k.mode !== 'external' || !o.owned) return o;
+  const message = `allow ${o.id} on the listener port of the brokers ${k.bootstrapServers} (their security group or firewall): the components connect from this group`;
+  return { ...o, outputs: { ...o.outputs, message } };
 }
 
 async function observe(ctx: AwsContext): Promise<Observed[]> {
@@ -134,55 +97,8 @@ async function observe(ctx: AwsContext): Promise<Observed[]> {
     const sg = found.get(key);
     if (!sg) return [];
     const owned = isOwnedBy(tagMap(sg.Tags), ctx.playground.uid) || verified.has(sg.GroupId ?? '');
-    return [toObserved(sg, key, owned)];
+    return [withNote(ctx, toObserved(sg, key, owned))];
   });
-}
-
-/** Authorizes rules; when some already exist (a concurrent or repeated call), the others one by one. */
-async function authorize(ctx: AwsContext, groupId: string, rules: readonly SgRule[]): Promise<void> {
-  if (rules.length === 0) return;
-  const send = (r: readonly SgRule[]) =>
-    ctx.aws.send(
-      'ec2',
-      new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: toIpPermissions(r) }),
-    );
-  try {
-    await send(rules);
-  } catch (err) {
-    if (!isAwsError(err, 'InvalidPermission.Duplicate') || rules.length === 1) {
-      if (isAwsError(err, 'InvalidPermission.Duplicate')) return;
-      throw err;
-    }
-    for (const r of rules) {
-      await send([r]).catch((e: unknown) => {
-        if (!isAwsError(e, 'InvalidPermission.Duplicate')) throw e;
-      });
-    }
-  }
-}
-
-/**
- * Revokes rules; a rule already gone fails the request outside a default VPC
- * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html), so then one by one.
- */
-async function revoke(ctx: AwsContext, groupId: string, rules: readonly SgRule[]): Promise<void> {
-  if (rules.length === 0) return;
-  const send = (r: readonly SgRule[]) =>
-    ctx.aws.send('ec2', new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: toIpPermissions(r) }));
-  const gone = (e: unknown) => isAwsError(e, 'InvalidPermission.NotFound', ...NOT_FOUND);
-  try {
-    await send(rules);
-  } catch (err) {
-    if (!gone(err) || rules.length === 1) {
-      if (gone(err)) return;
-      throw err;
-    }
-    for (const r of rules) {
-      await send([r]).catch((e: unknown) => {
-        if (!gone(e)) throw e;
-      });
-    }
-  }
 }
 
 async function create(ctx: AwsContext, desired: DesiredResource<SecurityGroupSpec>): Promise<Observed> {
@@ -199,20 +115,25 @@ async function create(ctx: AwsContext, desired: DesiredResource<SecurityGroupSpe
     );
     const groupId = out.GroupId ?? '';
     await authorize(ctx, groupId, toConcrete(spec.ingress, groupId));
-    return toObserved(
-      {
-        GroupId: groupId,
-        GroupName: desired.name,
-        VpcId: spec.vpcId,
-        IpPermissions: toIpPermissions(toConcrete(spec.ingress, groupId)),
-      },
-      key,
-      true,
+    return withNote(
+      ctx,
+      toObserved(
+        {
+          GroupId: groupId,
+          GroupName: desired.name,
+          VpcId: spec.vpcId,
+          IpPermissions: toIpPermissions(toConcrete(spec.ingress, groupId)),
+        },
+        key,
+        true,
+      ),
     );
   } catch (err) {
     if (!isAwsError(err, 'InvalidGroup.Duplicate')) throw err;
     const [existing] = await describeNames(ctx, [desired.name]);
-    if (existing && isOwnedBy(tagMap(existing.Tags), ctx.playground.uid)) return toObserved(existing, key, true);
+    if (existing && isOwnedBy(tagMap(existing.Tags), ctx.playground.uid)) {
+      return withNote(ctx, toObserved(existing, key, true));
+    }
     throw new OwnershipConflictError(
       `security group ${desired.name} exists in ${spec.vpcId} without this playground's tags`,
       {

@@ -141,6 +141,29 @@ describe('operator-owned security groups (simulated cloud)', () => {
     expect(replaced.actions).toContainEqual({ step: 'msk-cluster/main', type: 'replace', ok: true });
   });
 
+  it('with an external Kafka: no brokers group, and the status says which tasks group to allow on the brokers', async () => {
+    // Prepare
+    const h = createHarness({ seed: 35 });
+    const doc = loadExample('external-kafka.yaml');
+    await h.store.apply(doc);
+
+    // Act
+    const results = await h.runUntil(doc.metadata.name, (r) => r.outcome === 'ready');
+
+    // Assess
+    const uid = (await h.store.get(doc.metadata.name))?.metadata.uid ?? '';
+    const names = namesFor(doc.metadata.name, uid);
+    const tasks = groupNamed(h, names.tasksSecurityGroup)?.id ?? '';
+    expect(groupNamed(h, names.mskSecurityGroup)).toBeUndefined();
+    const resource = results
+      .at(-1)
+      ?.status?.resources?.find((r) => r.kind === 'ec2-security-group' && r.key === 'tasks');
+    expect(resource?.id).toBe(tasks);
+    expect(resource?.message).toBe(
+      `allow ${tasks} on the listener port of the brokers ${doc.spec.kafka.external?.bootstrapServers} (their security group or firewall): the components connect from this group`,
+    );
+  });
+
   it('deleting the playground leaves no security group behind', async () => {
     // Prepare
     const h = createHarness({ seed: 34 });
