@@ -164,6 +164,54 @@ describe('operator-owned security groups (simulated cloud)', () => {
     );
   });
 
+  it('a changed network.securityGroupIds rolls the services onto [tasks group, new groups]', async () => {
+    // Prepare
+    const h = createHarness({ seed: 36 });
+    const doc = loadExample('external-kafka.yaml');
+    await h.store.apply(doc);
+    const name = doc.metadata.name;
+    await h.runUntil(name, (r) => r.outcome === 'ready');
+    const uid = (await h.store.get(name))?.metadata.uid ?? '';
+    const names = namesFor(name, uid);
+    const changed = structuredClone(doc);
+    changed.spec.network.securityGroupIds = ['sg-0fedcba9876543210', 'sg-0123456789abcdef0'];
+
+    // Act
+    await h.store.apply(changed);
+    const results = await h.runUntil(name, (r) => r.outcome === 'ready');
+
+    // Assess
+    const tasks = groupNamed(h, names.tasksSecurityGroup)?.id ?? '';
+    expect(results.flatMap((r) => r.actions.map((a) => `${a.type} ${a.step}`))).toEqual(
+      expect.arrayContaining(['update ecs-service/schema-registry', 'update ecs-service/kafka-ui']),
+    );
+    for (const c of ['schema-registry', 'kafka-ui']) {
+      expect(ecsGroups(h, names.ecsCluster, c)).toEqual([tasks, 'sg-0123456789abcdef0', 'sg-0fedcba9876543210'].sort());
+    }
+  });
+
+  it('when nothing is exposed any more, the tasks group stops admitting the load balancer group and that group goes', async () => {
+    // Prepare
+    const h = createHarness({ seed: 37 });
+    const doc = loadExample('external-kafka.yaml');
+    await h.store.apply(doc);
+    const name = doc.metadata.name;
+    await h.runUntil(name, (r) => r.outcome === 'ready');
+    const uid = (await h.store.get(name))?.metadata.uid ?? '';
+    const names = namesFor(name, uid);
+    const changed = structuredClone(doc);
+    for (const c of changed.spec.components ?? []) delete c.expose;
+
+    // Act
+    await h.store.apply(changed);
+    await h.runUntil(name, (r) => r.outcome === 'ready' && groupNamed(h, names.albSecurityGroup) === undefined, 100);
+
+    // Assess
+    const tasks = groupNamed(h, names.tasksSecurityGroup)?.id ?? '';
+    expect(rules(h, names.tasksSecurityGroup)).toEqual([`8080<-${tasks}`, `8081<-${tasks}`]);
+    expect(groups(h).map((g) => g.name)).toEqual([names.tasksSecurityGroup]);
+  });
+
   it('deleting the playground leaves no security group behind', async () => {
     // Prepare
     const h = createHarness({ seed: 34 });
