@@ -6,6 +6,7 @@ import { errorMessage, KpoError } from '../lib/errors.js';
 import { parseDuration } from '../schemas/duration.js';
 import type { Playground } from '../schemas/playground.js';
 import { validateText } from '../schemas/validate-text.js';
+import { resolveTargetOptions } from './config.js';
 import { describeReadError, readStdin } from './commands/validate.js';
 import { type CliIo, colorsFor, EXIT, renderIssues, usageError } from './output.js';
 import { openTarget, type Target, type TargetOptions } from './targets.js';
@@ -27,7 +28,7 @@ export async function withTarget(
 ): Promise<void> {
   let target: Target | undefined;
   try {
-    target = await openTarget(opts);
+    target = await openTarget(await resolveTargetOptions(opts, io.env));
     await fn(target);
   } catch (err) {
     const c = colorsFor(io.stderr, io.env);

@@ -6,7 +6,11 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../lib/errors.js';
+import * as completion from './commands/completion.js';
+import * as config from './commands/config.js';
+import * as dashboard from './commands/dashboard.js';
 import * as local from './commands/local.js';
+import * as observe from './commands/observe.js';
 import * as operate from './commands/operate.js';
 import * as playgrounds from './commands/playgrounds.js';
 import * as validate from './commands/validate.js';
@@ -19,7 +23,16 @@ export interface CommandModule {
   register(program: Command, io: CliIo): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [playgrounds, operate, validate, local];
+export const COMMANDS: readonly CommandModule[] = [
+  playgrounds,
+  operate,
+  validate,
+  local,
+  observe,
+  config,
+  completion,
+  dashboard,
+];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('kpo')

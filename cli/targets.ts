@@ -56,7 +56,7 @@ async function listAll(list: (cursor?: string) => Promise<ListPage>): Promise<Pl
   return out;
 }
 
-function localTarget(world: LocalWorld): Target {
+export function localTarget(world: LocalWorld): Target {
   return {
     kind: 'local',
     world,
@@ -85,7 +85,11 @@ async function mergeStored(get: (name: string) => Promise<Playground | undefined
 function tableTarget(table: string, region: string | undefined): Target {
   const config = readConfig({ ...process.env, TABLE_NAME: table, ...(region ? { AWS_REGION: region } : {}) });
   const rt = createRuntime(config, {
-    dynamo: new DynamoDBClient({ region: config.region }),
+    // The same endpoint overrides as the rest of the runtime (KPO_DYNAMODB_ENDPOINT, then KPO_AWS_ENDPOINT).
+    dynamo: new DynamoDBClient({
+      region: config.region,
+      ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+    }),
     owner: `kpo-cli:${process.pid}`,
   });
   return {

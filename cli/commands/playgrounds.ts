@@ -5,12 +5,22 @@
 import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { summarize } from '../../reconcilers/engine/planner.js';
+import { errorMessage } from '../../lib/errors.js';
 import { CliError, durationOption, readPlayground, withTarget, withTargetOptions } from '../common.js';
 import { type CliIo, colorsFor, EXIT, processIo, writeJson } from '../output.js';
 import { describePlayground, playgroundTable, renderPlan } from '../render.js';
+import { summarize as summarizePlayground, watchHeader, watchRow, wideTable } from '../summary.js';
 import type { TargetOptions } from '../targets.js';
+import { poll } from '../watch.js';
 
-type Opts = TargetOptions & { file?: string; output?: string; wait?: boolean; timeout?: string };
+type Opts = TargetOptions & {
+  file?: string;
+  output?: string;
+  wait?: boolean;
+  timeout?: string;
+  watch?: boolean;
+  interval?: string;
+};
 
 export function register(program: Command, io: CliIo = processIo()): void {
   withTargetOptions(
@@ -31,9 +41,18 @@ export function register(program: Command, io: CliIo = processIo()): void {
   withTargetOptions(
     program
       .command('get [name]')
-      .description('list playgrounds, or show one')
-      .addOption(new Option('-o, --output <format>').choices(['table', 'json', 'yaml']).default('table')),
+      .description('list playgrounds, or show one; -w watches and prints what changes')
+      .addOption(
+        new Option('-o, --output <format>').choices(['table', 'wide', 'name', 'json', 'yaml']).default('table'),
+      )
+      .option('-w, --watch', 'after the first listing, print each playground again whenever it changes')
+      .option('--timeout <duration>', 'with -w: stop watching after this long (default: until Ctrl-C)')
+      .option('--interval <duration>', 'with -w: how often to look', '2s'),
   ).action(async (name: string | undefined, opts: Opts) => {
+    if (opts.watch) {
+      await watch(io, name, opts);
+      return;
+    }
     await withTarget(io, 'get', opts, async (t) => {
       const docs = name ? [await t.get(name)].filter((d) => d !== undefined) : await t.list();
       if (name && docs.length === 0) {
@@ -42,12 +61,13 @@ export function register(program: Command, io: CliIo = processIo()): void {
         return;
       }
       const value = name ? docs[0] : { items: docs };
+      const c = colorsFor(io.stdout, io.env);
       if (opts.output === 'json') writeJson(io.stdout, value);
       else if (opts.output === 'yaml') io.stdout.write(stringify(value));
-      else
-        io.stdout.write(
-          docs.length > 0 ? playgroundTable(docs, t.now(), colorsFor(io.stdout, io.env)) : 'no playgrounds\n',
-        );
+      else if (opts.output === 'name') for (const d of docs) io.stdout.write(`playground/${d.metadata.name}\n`);
+      else if (docs.length === 0) io.stdout.write('no playgrounds\n');
+      else if (opts.output === 'wide') io.stdout.write(wideTable(docs, t.now(), c));
+      else io.stdout.write(playgroundTable(docs, t.now(), c));
     });
   });
 
@@ -106,10 +126,23 @@ export function register(program: Command, io: CliIo = processIo()): void {
         'after',
         '\nExit status: 0 no changes, 1 error, 2 changes (like terraform plan -detailed-exitcode).',
       ),
-  ).action(async (opts: Opts) => {
-    const doc = await readPlayground(io, 'plan', opts.file ?? '');
+  ).action(planAction(io, 'plan'));
+
+  withTargetOptions(
+    program
+      .command('diff')
+      .description('what applying the document would change (an alias of plan, with the same exit status)')
+      .requiredOption('-f, --file <path>', 'YAML or JSON; "-" reads stdin')
+      .addOption(new Option('-o, --output <format>').choices(['text', 'json']).default('text'))
+      .addHelpText('after', '\nExit status: 0 no changes, 1 error, 2 changes.'),
+  ).action(planAction(io, 'diff'));
+}
+
+function planAction(io: CliIo, verb: string) {
+  return async (opts: Opts) => {
+    const doc = await readPlayground(io, verb, opts.file ?? '');
     if (!doc) return;
-    await withTarget(io, 'plan', opts, async (t) => {
+    await withTarget(io, verb, opts, async (t) => {
       const { steps, errors } = await t.plan(doc);
       if (errors.length > 0) {
         for (const e of errors) io.stderr.write(`ERROR ${e.path} ${e.message} (${e.code})\n`);
@@ -130,5 +163,47 @@ export function register(program: Command, io: CliIo = processIo()): void {
       }
       io.exitCode = changes > 0 ? 2 : EXIT.ok;
     });
-  });
+  };
+}
+
+/** `get -w`: the table once, then a row whenever a playground changes (a `deleted` row when it goes). */
+async function watch(io: CliIo, name: string | undefined, opts: Opts): Promise<void> {
+  let timeoutMs: number | undefined;
+  let intervalMs: number;
+  try {
+    timeoutMs = opts.timeout ? durationOption(opts.timeout, 0) : undefined;
+    intervalMs = durationOption(opts.interval, 2000);
+  } catch (err) {
+    io.stderr.write(`error: kpo get: ${errorMessage(err)}\n`);
+    io.exitCode = EXIT.usage;
+    return;
+  }
+  const c = colorsFor(io.stdout, io.env);
+  const seen = new Map<string, string>();
+  let first = true;
+  try {
+    await poll(io, opts, { intervalMs, timeoutMs }, async (t) => {
+      const docs = name ? [await t.get(name)].filter((d) => d !== undefined) : await t.list();
+      const now = t.now();
+      if (first) io.stdout.write(`${watchHeader()}\n`);
+      first = false;
+      const present = new Set<string>();
+      for (const d of docs) {
+        present.add(d.metadata.name);
+        const row = watchRow(summarizePlayground(d, now), c);
+        // AGE and TTL move on their own: a change is anything else.
+        const key = watchRow({ ...summarizePlayground(d, now), age: '', ttlLeft: '' }, c);
+        if (seen.get(d.metadata.name) !== key) io.stdout.write(`${row}\n`);
+        seen.set(d.metadata.name, key);
+      }
+      for (const gone of [...seen.keys()].filter((n) => !present.has(n))) {
+        io.stdout.write(`${gone.padEnd(24)} ${c.dim('deleted')}\n`);
+        seen.delete(gone);
+      }
+      return false;
+    });
+  } catch (err) {
+    io.stderr.write(`error: kpo get: ${errorMessage(err)}\n`);
+    io.exitCode = EXIT.invalid;
+  }
 }

@@ -1,0 +1,161 @@
+/**
+ * `kpo dashboard --local` in a real browser: Playwright (playwright-core) driving Debian's Chromium at
+ * /usr/bin/chromium (CHROMIUM_PATH overrides; `.ci/run` installs it). The server is the CLI itself, started as
+ * a subprocess on a free port and stopped at the end; the screenshot lands in test-output/dashboard.png.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const dir = mkdtempSync(join(tmpdir(), 'kpo-dash-'));
+const seed = resolve('examples/seed-playground.yaml');
+const servers: ChildProcess[] = [];
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium is not at ${CHROMIUM}: install it with 'apt-get install -y chromium' (.ci/run does)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const s of servers) s.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts `kpo dashboard` on port 0 and resolves with the URL it prints. */
+function startDashboard(world: string, ...flags: string[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn('node', [resolve('bin/kpo.js'), 'dashboard', '--local', world, '--port', '0', ...flags], {
+    env: { ...process.env, NO_COLOR: '1', KPO_CONFIG: join(dir, 'no-config.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.push(proc);
+  return new Promise((ok, fail) => {
+    let out = '';
+    let err = '';
+    proc.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) ok({ url: m[0], proc });
+    });
+    proc.stderr?.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    proc.on('exit', (code) => fail(new Error(`kpo dashboard exited ${code}: ${err}`)));
+  });
+}
+
+function stop(proc: ChildProcess): Promise<number | null> {
+  return new Promise((ok) => {
+    proc.on('exit', (code) => ok(code));
+    proc.kill('SIGTERM');
+  });
+}
+
+const phaseOf = (page: Page) => page.locator('#title [data-phase]').getAttribute('data-phase');
+
+describe('kpo dashboard in Chromium (local simulated cloud)', () => {
+  it('applies the seed from the page, lists it, draws its graph, reconciles to Ready and deletes with confirmation', async () => {
+    const world = join(dir, 'paused');
+    const { url, proc } = await startDashboard(world, '--paused');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(url);
+    await page.locator('#empty').waitFor();
+
+    // Apply through the page: the same validation and store as `kpo apply`.
+    await page.locator('#apply-text').fill('kind: Playground\nmetadata: { name: Bad_Name }\n');
+    await page.locator('#apply').click();
+    await expect.poll(() => page.locator('.error').textContent()).toMatch(/metadata|apiVersion/);
+    await page.locator('#apply-text').fill(readFileSync(seed, 'utf8'));
+    await page.locator('#apply').click();
+    await expect.poll(() => page.locator('#apply-result').textContent()).toContain('kafka-playground created');
+
+    // The list: the new playground with its phase, Ready, TTL and cost.
+    const row = page.locator('#playgrounds tr[data-name="kafka-playground"]');
+    await row.waitFor();
+    expect(await row.locator('[data-phase]').getAttribute('data-phase')).toBe('Pending');
+    expect(await row.textContent()).toMatch(/\$0\.\d\d\/h/);
+
+    // The playground page: a node per resource the document implies, none built yet.
+    await row.locator('a').first().click();
+    await page.locator('#graph svg').waitFor();
+    const nodes = page.locator('#graph g.node');
+    expect(await nodes.count()).toBe(1 + 6 + 3 + 3 + 1); // MSK, 6 components, 3 target groups, 3 listeners, ALB
+    const msk = page.locator('#graph g.node[data-kind="msk-cluster"]');
+    expect(await msk.getAttribute('data-tone')).toBe('idle');
+
+    // One pass from the page: resources are being created, the MSK cluster is CREATING.
+    await page.locator('#reconcile').click();
+    await expect.poll(() => phaseOf(page), { timeout: 60_000 }).toBe('Provisioning');
+    expect(await msk.getAttribute('data-state')).toBe('CREATING');
+    expect(await msk.getAttribute('data-tone')).toBe('busy');
+    expect(await page.locator('#events li').count()).toBeGreaterThan(0);
+
+    // Until Ready (the virtual clock advances): every node green, endpoints as links, the plan has no changes.
+    await page.locator('#until-ready').click();
+    await expect.poll(() => phaseOf(page), { timeout: 120_000 }).toBe('Ready');
+    expect(await msk.getAttribute('data-tone')).toBe('ok');
+    const tones = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-tone')));
+    expect(tones.filter((t) => t !== 'ok')).toEqual([]);
+    expect(await page.locator('#endpoints a').count()).toBe(3);
+    expect(await page.locator('#plan').textContent()).toContain('No changes');
+    expect(await page.locator('#yaml').textContent()).toContain('name: kafka-playground');
+    expect(await page.locator('[data-condition="Ready"]').textContent()).toContain('True');
+    mkdirSync('test-output', { recursive: true });
+    await page.screenshot({ path: 'test-output/dashboard.png', fullPage: true });
+    expect(existsSync('test-output/dashboard.png')).toBe(true);
+
+    // Delete asks first; cancelling keeps it, confirming requests deletion.
+    await page.locator('#delete').click();
+    await page.locator('#confirm-cancel').click();
+    await page.locator('#delete').click();
+    await page.locator('#confirm-ok').click();
+    await expect.poll(() => page.locator('main').textContent(), { timeout: 60_000 }).toMatch(/deletion requested/);
+
+    expect(problems).toEqual([]);
+    await page.close();
+    expect(await stop(proc)).toBe(0);
+    // The world was saved: the CLI sees what the page did.
+    const got = spawnSync('node', [resolve('bin/kpo.js'), 'get', 'kafka-playground', '-o', 'json', '--local', world], {
+      encoding: 'utf8',
+    });
+    expect(
+      (JSON.parse(got.stdout) as { metadata: { deletionTimestamp?: string } }).metadata.deletionTimestamp,
+    ).toBeTruthy();
+  }, 400_000);
+
+  it('shows the seed playground converge live while the operator loop runs (server-sent events)', async () => {
+    const world = join(dir, 'live');
+    const applied = spawnSync('node', [resolve('bin/kpo.js'), 'apply', '-f', seed, '--local', world], {
+      encoding: 'utf8',
+    });
+    expect(applied.status).toBe(0);
+    const { url, proc } = await startDashboard(world);
+    const page = await browser.newPage();
+    await page.goto(`${url}#/p/kafka-playground`);
+    await page.locator('#graph svg').waitFor();
+    const seen = new Set<string>();
+    // No clicks and no reloads: the page redraws when the server says something changed.
+    await expect
+      .poll(
+        async () => {
+          const p = await phaseOf(page);
+          if (p) seen.add(p);
+          return p;
+        },
+        { timeout: 240_000, interval: 500 },
+      )
+      .toBe('Ready');
+    expect(seen.has('Provisioning')).toBe(true);
+    expect(await page.textContent('#live')).toContain('operator loop running');
+    await page.close();
+    expect(await stop(proc)).toBe(0);
+  }, 400_000);
+});
