@@ -15,6 +15,7 @@ import type { ApplyResult, ListPage } from '../lib/store/types.js';
 import type { Engine } from '../reconcilers/engine/engine.js';
 import type { Step } from '../reconcilers/engine/types.js';
 import type { Playground } from '../schemas/playground.js';
+import type { PreflightProblem } from '../schemas/status.js';
 
 export interface TargetOptions {
   local?: string | boolean;
@@ -29,7 +30,12 @@ export interface Target {
   get(name: string): Promise<Playground | undefined>;
   list(): Promise<Playground[]>;
   markForDeletion(name: string): Promise<Playground>;
-  plan(doc: Playground): Promise<{ steps: Step[]; errors: { path: string; code: string; message: string }[] }>;
+  plan(doc: Playground): Promise<{
+    steps: Step[];
+    errors: { path: string; code: string; message: string }[];
+    /** What the network preflight found (its errors block every create). */
+    preflight: PreflightProblem[];
+  }>;
   /** Local and table targets only. */
   engine?: Engine;
   world?: LocalWorld;
@@ -203,9 +209,14 @@ function apiTarget(base: string, region: string): Target {
     plan: async (doc) => {
       const r = await call('POST', `/playgrounds/${encodeURIComponent(doc.metadata.name)}/plan`, doc);
       if (r.status === 422)
-        return { steps: [], errors: (r.json as { errors: { path: string; code: string; message: string }[] }).errors };
+        return {
+          steps: [],
+          errors: (r.json as { errors: { path: string; code: string; message: string }[] }).errors,
+          preflight: [],
+        };
       if (r.status !== 200) fail('plan', r);
-      return { steps: (r.json as { steps: Step[] }).steps, errors: [] };
+      const body = r.json as { steps: Step[]; preflight?: PreflightProblem[] };
+      return { steps: body.steps, errors: [], preflight: body.preflight ?? [] };
     },
     now: () => Date.now(),
     close: async () => undefined,

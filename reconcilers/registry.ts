@@ -32,3 +32,6 @@ export const MODULES: readonly AnyKindModule[] = KIND_ORDER.map((kind) => {
   if (!m) throw new InternalError(`no module for kind ${kind}`);
   return m;
 });
+
+/** The network preflight every deployed engine runs before it creates anything. */
+export { networkPreflight as NETWORK_PREFLIGHT } from './ec2/preflight.js';

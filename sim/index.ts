@@ -34,3 +34,12 @@ export function createSimCloud(opts: CreateSimOptions = {}): SimCloud {
 
 export { SimCloud } from './core/cloud.js';
 export { simClientOptions } from './core/plugin.js';
+export {
+  removeInternetRoutes,
+  removeNatRoutes,
+  type SeededNetwork,
+  type SeedNetworkOptions,
+  type SeedSubnet,
+  seedNetwork,
+  setVpcDnsAttribute,
+} from './ec2/seed.js';

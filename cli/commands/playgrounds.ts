@@ -9,6 +9,7 @@ import { errorMessage } from '../../lib/errors.js';
 import { CliError, durationOption, readPlayground, withTarget, withTargetOptions } from '../common.js';
 import { type CliIo, colorsFor, EXIT, processIo, writeJson } from '../output.js';
 import { describePlayground, playgroundTable, renderPlan } from '../render.js';
+import { renderPreflight } from '../render-preflight.js';
 import { summarize as summarizePlayground, watchHeader, watchRow, wideTable } from '../summary.js';
 import type { TargetOptions } from '../targets.js';
 import { poll } from '../watch.js';
@@ -124,7 +125,7 @@ export function register(program: Command, io: CliIo = processIo()): void {
       .addOption(new Option('-o, --output <format>').choices(['text', 'json']).default('text'))
       .addHelpText(
         'after',
-        '\nExit status: 0 no changes, 1 error, 2 changes (like terraform plan -detailed-exitcode).',
+        '\nExit status: 0 no changes, 1 error (an invalid document, or a network preflight error), 2 changes (like terraform plan -detailed-exitcode).',
       ),
   ).action(planAction(io, 'plan'));
 
@@ -143,7 +144,7 @@ function planAction(io: CliIo, verb: string) {
     const doc = await readPlayground(io, verb, opts.file ?? '');
     if (!doc) return;
     await withTarget(io, verb, opts, async (t) => {
-      const { steps, errors } = await t.plan(doc);
+      const { steps, errors, preflight } = await t.plan(doc);
       if (errors.length > 0) {
         for (const e of errors) io.stderr.write(`ERROR ${e.path} ${e.message} (${e.code})\n`);
         io.exitCode = EXIT.invalid;
@@ -151,17 +152,22 @@ function planAction(io: CliIo, verb: string) {
       }
       const summary = summarize(steps);
       const changes = summary.create + summary.update + summary.replace + summary.delete;
-      if (opts.output === 'json') writeJson(io.stdout, { changed: changes > 0, summary, steps });
+      const preflightFailed = preflight.some((p) => p.severity === 'error');
+      if (opts.output === 'json') writeJson(io.stdout, { changed: changes > 0, summary, steps, preflight });
       else {
         const c = colorsFor(io.stdout, io.env);
+        io.stdout.write(renderPreflight(preflight, c));
         io.stdout.write(renderPlan(steps, c));
         io.stdout.write(
-          changes > 0
-            ? `Plan: ${summary.create} to create, ${summary.update} to change, ${summary.replace} to replace, ${summary.delete} to delete${summary.blocked ? ` (${summary.blocked} more after them)` : ''}.\n`
-            : 'No changes. The playground matches the document.\n',
+          preflightFailed
+            ? `Plan: blocked by the network preflight (${summary.blocked} step(s) wait for the network to be fixed).\n`
+            : changes > 0
+              ? `Plan: ${summary.create} to create, ${summary.update} to change, ${summary.replace} to replace, ${summary.delete} to delete${summary.blocked ? ` (${summary.blocked} more after them)` : ''}.\n`
+              : 'No changes. The playground matches the document.\n',
         );
       }
-      io.exitCode = changes > 0 ? 2 : EXIT.ok;
+      // A network that cannot carry the playground is an error, like an invalid document.
+      io.exitCode = preflightFailed ? EXIT.invalid : changes > 0 ? 2 : EXIT.ok;
     });
   };
 }

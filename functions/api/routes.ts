@@ -162,6 +162,8 @@ export function routes(
     return json(200, {
       summary: summarize(result.steps),
       steps: changes.map((s) => ({ id: stepId(s), ...s })),
+      // Its errors block every create: the steps above show them blocked.
+      preflight: result.preflight,
       changed: changes.some((s) => ['create', 'update', 'replace', 'delete'].includes(s.type)),
     });
   };

@@ -12,11 +12,21 @@ import type { Aws } from '../../lib/aws.js';
 import type { Clock } from '../../lib/clock.js';
 import { errorMessage, InternalError, KpoError, SimulatedCrashError } from '../../lib/errors.js';
 import type { Playground, Status, StatusEvent } from '../../schemas/playground.js';
+import type { PreflightProblem } from '../../schemas/status.js';
 import { validateDocument } from '../../schemas/validate.js';
 import { buildStatus, event } from './status.js';
 import { awsContext } from './context.js';
 import { namesFor } from './names.js';
 import { isAction, planPlayground, stepId } from './planner.js';
+import {
+  gateSteps,
+  type NetworkPreflight,
+  PREFLIGHT_BLOCKED_REQUEUE_MS,
+  type PreflightOutcome,
+  preflightErrors,
+  runPreflight,
+  withPreflight,
+} from './preflight-gate.js';
 import { resolvePlayground } from './resolve.js';
 import { type ActionStep, type AnyKindModule, DEFAULT_SETTINGS, type OperatorSettings, type Step } from './types.js';
 import { MutableWorld } from './world.js';
@@ -33,6 +43,8 @@ export interface EngineOptions {
   aws: Aws;
   clock: Clock;
   modules: readonly AnyKindModule[];
+  /** Checks the network before anything is created (`reconcilers/ec2/preflight.ts`); none when unset. */
+  preflight?: NetworkPreflight;
   /** Lease owner id: who is reconciling (function request id, host:pid). */
   owner: string;
   settings?: Partial<OperatorSettings>;
@@ -106,20 +118,43 @@ export class Engine {
   async plan(
     doc: Playground,
     pass: PassOptions = {},
-  ): Promise<{ steps: Step[]; errors: { path: string; code: string; message: string }[] }> {
+  ): Promise<{
+    steps: Step[];
+    errors: { path: string; code: string; message: string }[];
+    preflight: PreflightProblem[];
+  }> {
     const v = validateDocument(stripStatus(doc));
-    if (!v.valid || !v.document) return { steps: [], errors: v.errors };
+    if (!v.valid || !v.document) return { steps: [], errors: v.errors, preflight: [] };
     const merged: Playground = { ...v.document, metadata: { ...v.document.metadata, ...pickSystem(doc) } };
-    const { steps } = await this.observeAndPlan(merged, doc.status, false, pass);
-    return { steps, errors: [] };
+    const { steps, preflight } = await this.observeAndPlan(merged, doc.status, false, pass, true);
+    return { steps, errors: [], preflight: preflight?.problems ?? [] };
   }
 
-  private async observeAndPlan(doc: Playground, status: Status | undefined, deleting: boolean, pass: PassOptions) {
+  private async observeAndPlan(
+    doc: Playground,
+    status: Status | undefined,
+    deleting: boolean,
+    pass: PassOptions,
+    forcePreflight = false,
+  ) {
     const playground = resolvePlayground(doc);
     const names = namesFor(playground.name, playground.uid);
     const world = new MutableWorld();
+    const aws = this.opts.aws.withBudget(pass.deadline, pass.signal);
+    const preflight: PreflightOutcome | undefined =
+      this.opts.preflight && !deleting
+        ? await runPreflight({
+            preflight: this.opts.preflight,
+            aws,
+            playground,
+            region: this.settings.region,
+            previous: status,
+            now: this.opts.clock.now(),
+            force: forcePreflight,
+          })
+        : undefined;
     const ctx = awsContext({
-      aws: this.opts.aws.withBudget(pass.deadline, pass.signal),
+      aws,
       clock: this.opts.clock,
       playground,
       world,
@@ -134,17 +169,20 @@ export class Engine {
       if (!world.get(kind as never, rest.join('/'))) pending[k] = Date.parse(at);
     }
     const planFor = () =>
-      planPlayground({
-        playground,
-        names,
-        world,
-        settings: this.settings,
-        modules: this.opts.modules,
-        deleting,
-        now: this.opts.clock.now(),
-        pending,
-      });
-    return { playground, names, world, ctx, pending, steps: planFor(), planFor };
+      gateSteps(
+        planPlayground({
+          playground,
+          names,
+          world,
+          settings: this.settings,
+          modules: this.opts.modules,
+          deleting,
+          now: this.opts.clock.now(),
+          pending,
+        }),
+        preflight,
+      );
+    return { playground, names, world, ctx, pending, preflight, steps: planFor(), planFor };
   }
 
   private async pass(doc: Playground, token: number, pass: PassOptions): Promise<ReconcileResult> {
@@ -264,8 +302,12 @@ export class Engine {
         await store.remove(name, { token });
         return { name, outcome: 'deleted', requeueAfterMs: undefined, steps, actions };
       }
-      const requeueAfterMs = this.requeue(steps, passError, doc.status);
-      const status = buildStatus({
+      const blocked = observedState.preflight && preflightErrors(observedState.preflight.problems).length > 0;
+      const requeueAfterMs = Math.max(
+        this.requeue(steps, passError, doc.status),
+        blocked && !passError ? PREFLIGHT_BLOCKED_REQUEUE_MS : 0,
+      );
+      let status = buildStatus({
         previous: doc.status,
         playground: observedState.playground,
         generation,
@@ -280,6 +322,13 @@ export class Engine {
         requeueAfterMs,
         namespace: observedState.names.namespace,
       });
+      if (observedState.preflight)
+        status = withPreflight(status, observedState.preflight, {
+          previous: doc.status,
+          steps,
+          generation,
+          now: clock.now(),
+        });
       if (passError) status.cache = { ...status.cache, 'engine/failures': String(failures(doc.status) + 1) };
       await write(status);
       return { name, outcome: outcomeOf(status, passError), requeueAfterMs, steps, actions, status };

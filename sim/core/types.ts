@@ -24,12 +24,50 @@ export interface CloudMapModel extends TaggableModel {
   deregisterTaskInstance(serviceArn: string, instanceId: string): void;
 }
 
+/** A network interface to create in a subnet (a task's awsvpc ENI, a load balancer node, a broker). */
+export interface InterfaceRequest {
+  subnetId: string;
+  securityGroupIds: readonly string[];
+  /** Whether the interface gets a public IPv4 address (a task's `assignPublicIp: ENABLED`). */
+  publicIp: boolean;
+  description: string;
+  /** EC2's InterfaceType, e.g. `interface`, `nat_gateway`. */
+  interfaceType?: string;
+}
+
+export interface NetworkInterface {
+  eniId: string;
+  ip: string;
+  publicIp: string | undefined;
+  availabilityZone: string;
+}
+
+/**
+ * One end of a TCP flow: an ENI (its address, groups and subnet) or a plain address/CIDR outside any security
+ * group (`securityGroupIds` undefined, e.g. a user's client network or the internet).
+ */
+export interface FlowEndpoint {
+  ip: string;
+  securityGroupIds?: readonly string[] | undefined;
+  subnetId?: string | undefined;
+}
+
 /** What other models read from the EC2 model (`cloud.model<Ec2Network>('ec2')`). */
 export interface Ec2Network extends TaggableModel {
   /** A subnet the model knows, or undefined (made-up ids are accepted elsewhere). */
-  subnet(id: string): { vpcId: string; availabilityZone: string } | undefined;
+  subnet(id: string): { vpcId: string; availabilityZone: string; cidr: string } | undefined;
   /** The VPC of a security group, or undefined when the group does not exist. */
   securityGroupVpc(id: string): string | undefined;
+  /** Takes an address in the subnet (AvailableIpAddressCount drops by one). Full subnet → InsufficientFreeAddressesInSubnet. */
+  createInterface(req: InterfaceRequest): NetworkInterface;
+  /** Releases the interface's addresses; unknown id → no-op. */
+  deleteInterface(eniId: string): void;
+  /** Why an ENI in this subnet cannot reach the internet (image pulls), or undefined when it can. */
+  internetProblem(subnetId: string, hasPublicIp: boolean): string | undefined;
+  /** Whether the source's egress and the destination's ingress rules allow TCP to `port` (stateful groups). */
+  flowAllowed(src: FlowEndpoint, dst: FlowEndpoint, port: number): boolean;
+  /** The VPC's DNS attributes, or undefined for a VPC the model does not know. */
+  vpcDns(vpcId: string): { enableDnsSupport: boolean; enableDnsHostnames: boolean } | undefined;
 }
 
 export interface ElbModel extends TaggableModel {

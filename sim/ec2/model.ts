@@ -1,39 +1,44 @@
 /**
  * Simulated Amazon EC2, as far as the operator uses it: security groups, their ingress rules and tags
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html and the Authorize/Revoke/
- * Describe/Delete pages), plus CreateVpc/CreateSubnet so load balancers know their VPC and zones. Errors carry
- * EC2's dotted codes (InvalidGroup.Duplicate, InvalidPermission.NotFound, DependencyViolation, …). VPCs and subnets
- * the model never saw are accepted, so documents with made-up ids work.
+ * Describe/Delete pages), and the VPC network (`network.ts`: VPCs and their DNS attributes, subnets, route tables,
+ * internet and NAT gateways) with its data plane (`dataplane.ts`: ENIs, internet paths, security-group flows).
+ * Errors carry EC2's dotted codes (InvalidGroup.Duplicate, InvalidPermission.NotFound, DependencyViolation, …).
+ * VPCs and subnets the model never saw are accepted by other models, so documents with made-up ids work.
  */
-import type { CreateSubnetRequest, CreateTagsRequest, CreateVpcRequest, DeleteTagsRequest } from '@aws-sdk/client-ec2';
+import type { CreateTagsRequest, DeleteTagsRequest } from '@aws-sdk/client-ec2';
 import { InternalError } from '../../lib/errors.js';
 import type { SimCloud } from '../core/cloud.js';
 import type { Ec2Host, Ec2State, SecurityGroupRecord } from './state.js';
 import { Ec2SecurityGroups, MAX_TAGS, NOT_HANDLED } from './security-groups.js';
-import type { Ec2Network, TaggedResource } from '../core/types.js';
+import type { Ec2Network, FlowEndpoint, InterfaceRequest, NetworkInterface, TaggedResource } from '../core/types.js';
+import { Ec2DataPlane } from './dataplane.js';
+import { Ec2Vpcs } from './network.js';
+import { emptyEc2State } from './state.js';
 
 export type { Ec2State, SecurityGroupRecord } from './state.js';
 
 export class Ec2Model implements Ec2Network, Ec2Host {
   readonly service = 'ec2' as const;
-  state: Ec2State = { vpcs: {}, subnets: {}, securityGroups: {} };
+  state: Ec2State = emptyEc2State();
 
   private readonly securityGroups = new Ec2SecurityGroups(this);
+  /** VPCs, subnets, route tables and gateways (the API and the seed helpers' building blocks). */
+  readonly vpcs = new Ec2Vpcs(this);
+  private readonly dataPlane = new Ec2DataPlane(this, this.vpcs);
 
   constructor(readonly cloud: SimCloud) {}
 
   handle(operation: string, input: Record<string, unknown>): unknown {
     const i = input as never;
     switch (operation) {
-      case 'CreateVpc':
-        return this.createVpc(i);
-      case 'CreateSubnet':
-        return this.createSubnet(i);
       case 'CreateTags':
         return this.createTags(i);
       case 'DeleteTags':
         return this.deleteTags(i);
       default: {
+        const net = this.vpcs.handle(operation, input);
+        if (net !== NOT_HANDLED) return net;
         const out = this.securityGroups.handle(operation, input);
         if (out === NOT_HANDLED) throw this.fail('InvalidAction', `${operation} is not simulated`);
         return out;
@@ -45,8 +50,40 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     return this.cloud.error('ec2', code, message, 400);
   }
 
-  subnet(id: string): { vpcId: string; availabilityZone: string } | undefined {
+  subnet(id: string): { vpcId: string; availabilityZone: string; cidr: string } | undefined {
     return this.state.subnets[id];
+  }
+
+  createInterface(req: InterfaceRequest): NetworkInterface {
+    return this.dataPlane.createInterface(req);
+  }
+
+  deleteInterface(eniId: string): void {
+    this.dataPlane.deleteInterface(eniId);
+  }
+
+  internetProblem(subnetId: string, hasPublicIp: boolean): string | undefined {
+    return this.dataPlane.internetProblem(subnetId, hasPublicIp);
+  }
+
+  flowAllowed(src: FlowEndpoint, dst: FlowEndpoint, port: number): boolean {
+    return this.dataPlane.flowAllowed(src, dst, port);
+  }
+
+  vpcDns(vpcId: string): { enableDnsSupport: boolean; enableDnsHostnames: boolean } | undefined {
+    const v = this.state.vpcs[vpcId];
+    return v ? { enableDnsSupport: v.enableDnsSupport, enableDnsHostnames: v.enableDnsHostnames } : undefined;
+  }
+
+  publicIp(eniId?: string): string {
+    const used = this.state.net.publicIps;
+    for (;;) {
+      const ip = `54.${this.cloud.rng.int(80, 239)}.${this.cloud.rng.int(0, 255)}.${this.cloud.rng.int(1, 254)}`;
+      if (used[ip] === undefined) {
+        used[ip] = eniId ?? 'eip';
+        return ip;
+      }
+    }
   }
 
   /** The VPC of an existing security group, or undefined when there is no such group. */
@@ -58,29 +95,6 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     const sg = id === undefined ? undefined : this.state.securityGroups[id];
     if (!sg) throw this.fail('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
     return sg;
-  }
-
-  private createVpc(input: CreateVpcRequest) {
-    const id = `vpc-${this.cloud.nextId(17)}`;
-    this.state.vpcs[id] = { id, cidr: input.CidrBlock ?? '10.0.0.0/16' };
-    return { Vpc: { VpcId: id, CidrBlock: this.state.vpcs[id]?.cidr, State: 'available', IsDefault: false } };
-  }
-
-  private createSubnet(input: CreateSubnetRequest) {
-    if (!input.VpcId || !this.state.vpcs[input.VpcId])
-      throw this.fail('InvalidVpcID.NotFound', `The vpc ID '${input.VpcId}' does not exist`);
-    const id = `subnet-${this.cloud.nextId(17)}`;
-    const availabilityZone = input.AvailabilityZone ?? `${this.cloud.region}a`;
-    this.state.subnets[id] = { id, vpcId: input.VpcId, availabilityZone, cidr: input.CidrBlock ?? '' };
-    return {
-      Subnet: {
-        SubnetId: id,
-        VpcId: input.VpcId,
-        AvailabilityZone: availabilityZone,
-        CidrBlock: input.CidrBlock,
-        State: 'available',
-      },
-    };
   }
 
   ruleId(): string {
@@ -160,6 +174,6 @@ export class Ec2Model implements Ec2Network, Ec2Host {
   }
 
   restore(state: unknown): void {
-    this.state = structuredClone(state as Ec2State);
+    this.state = { ...emptyEc2State(), ...structuredClone(state as Ec2State) };
   }
 }

@@ -1,6 +1,10 @@
 /** The EC2 model's records, and what its parts use of it. */
 import type { SimCloud } from '../core/cloud.js';
+import type { InterfaceRequest, NetworkInterface } from '../core/types.js';
 import type { SgRuleRecord } from './rules.js';
+import { emptyNetworkState, type NetworkState, type SubnetRecord, type VpcRecord } from './network-state.js';
+
+export type { SubnetRecord, VpcRecord } from './network-state.js';
 
 export interface SecurityGroupRecord {
   id: string;
@@ -14,10 +18,14 @@ export interface SecurityGroupRecord {
 }
 
 export interface Ec2State {
-  vpcs: Record<string, { id: string; cidr: string }>;
-  subnets: Record<string, { id: string; vpcId: string; availabilityZone: string; cidr: string }>;
+  vpcs: Record<string, VpcRecord>;
+  subnets: Record<string, SubnetRecord>;
   securityGroups: Record<string, SecurityGroupRecord>;
+  /** Route tables, gateways, addresses and network interfaces (see `network-state.ts`). */
+  net: NetworkState;
 }
+
+export const emptyEc2State = (): Ec2State => ({ vpcs: {}, subnets: {}, securityGroups: {}, net: emptyNetworkState() });
 
 /** What the security-group part uses of the EC2 model. */
 export interface Ec2Host {
@@ -27,4 +35,8 @@ export interface Ec2Host {
   group(id: string | undefined): SecurityGroupRecord;
   ruleId(): string;
   groupArn(id: string): string;
+  createInterface(req: InterfaceRequest): NetworkInterface;
+  deleteInterface(eniId: string): void;
+  /** A fresh public IPv4 address, held by `eniId` when given. */
+  publicIp(eniId?: string): string;
 }
