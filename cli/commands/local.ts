@@ -18,6 +18,9 @@ import type { KafkaModel } from '../../sim/msk/model.js';
 import { simClientOptions } from '../../sim/core/plugin.js';
 import type { TaggingModel } from '../../sim/core/tagging.js';
 import { CliError, withTarget } from '../common.js';
+import { mutex } from '../dashboard/loop.js';
+import { Dashboard } from '../dashboard/server.js';
+import { localTarget } from '../targets.js';
 import { type CliIo, processIo, writeJson } from '../output.js';
 
 type LocalOpts = { local?: string | boolean; output?: string; count?: string; port?: string };
@@ -197,7 +200,17 @@ export async function serve(world: LocalWorld, port: number, io: CliIo): Promise
     owner: 'kpo-local-serve',
   });
   const api = createHandler(() => rt);
+  // The dashboard on the same port: `/` and `/_dash/…`; the API keeps `/playgrounds…` and `/validate`.
+  const serial = mutex();
+  const dash = new Dashboard({
+    target: localTarget(world),
+    serial,
+    pollMs: 1000,
+    live: true,
+    afterChange: () => serial(() => world.save()),
+  });
   const server = createServer(async (req, res) => {
+    if (await dash.handle(req, res)) return;
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const name = /^\/playgrounds\/([^/]+)/.exec(url.pathname)?.[1];
     const event = {
@@ -228,21 +241,25 @@ export async function serve(world: LocalWorld, port: number, io: CliIo): Promise
     if (busy) return;
     busy = true;
     try {
-      await world.cloud.clock.advance(60_000);
-      await world.heal();
-      await sweep(world.engine, await world.due(), { concurrency: 4, now: () => world.cloud.clock.now() });
-      await world.save();
+      await serial(async () => {
+        await world.cloud.clock.advance(60_000);
+        await world.heal();
+        await sweep(world.engine, await world.due(), { concurrency: 4, now: () => world.cloud.clock.now() });
+        await world.save();
+      });
     } finally {
       busy = false;
     }
   }, 1_000);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   io.stdout.write(
-    `serving the Playground API on http://127.0.0.1:${port} (one wall second = one simulated minute); Ctrl-C stops\n`,
+    `serving the Playground API on http://127.0.0.1:${port} and the dashboard on http://127.0.0.1:${port}/ (one wall second = one simulated minute); Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {
       clearInterval(tick);
+      dash.close();
+      server.closeAllConnections();
       server.close(() => resolve());
     };
     process.once('SIGINT', stop);
