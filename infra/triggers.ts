@@ -15,7 +15,8 @@ import type { OperatorQueues } from './queues.js';
 
 /**
  * Mutating API calls on the kinds of resources the operator owns, as CloudTrail records them. Limited to
- * those reconcilers/fleet/events.ts can map back to a playground (by cluster name, ELB/MSK ARN or Cloud Map id).
+ * those reconcilers/fleet/events.ts can map back to a playground (by cluster name, ELB/MSK ARN, Cloud Map or
+ * security group id).
  * CloudTrail events reach EventBridge best-effort and only with a trail enabled
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
  */
@@ -48,6 +49,13 @@ export const TAMPER_EVENT_NAMES = [
   'UpdateConnectivity',
   'UpdateMonitoring',
   'UpdateSecurity',
+  // EC2 security groups (`groupId`), matched by the ids in each playground's status
+  'AuthorizeSecurityGroupIngress',
+  'RevokeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress',
+  'RevokeSecurityGroupEgress',
+  'ModifySecurityGroupRules',
+  'DeleteSecurityGroup',
 ];
 
 /** Self-heal event patterns; ECS ones only for clusters named `kpo-…` (reconcilers/engine/names.ts). */
@@ -74,7 +82,7 @@ export function selfHealPatterns(
       resources: events.Match.prefix(ecsArn('service/kpo-')),
     },
     tamper: {
-      source: ['aws.ecs', 'aws.elasticloadbalancing', 'aws.servicediscovery', 'aws.kafka'],
+      source: ['aws.ecs', 'aws.elasticloadbalancing', 'aws.servicediscovery', 'aws.kafka', 'aws.ec2'],
       detailType: ['AWS API Call via CloudTrail'],
       detail: { eventName: TAMPER_EVENT_NAMES, errorCode: events.Match.doesNotExist() },
     },

@@ -2,6 +2,16 @@
  * The component catalog: per kind, the default image, container port, size and health check, which other
  * components it needs, and the environment it gets wired with. Environment names follow each image's docs
  * (Confluent cp-* images: CONNECT_*, SCHEMA_REGISTRY_*, KAFKA_REST_*, KSQL_*; Landoop UIs; kafka-ui).
+ *
+ * Health checks ask each image for a cheap GET that answers 200 only once the service is up:
+ * - Schema Registry `GET /subjects` on 8081 (https://docs.confluent.io/platform/current/schema-registry/develop/api.html)
+ * - Connect `GET /connectors` on 8083 (https://docs.confluent.io/platform/current/connect/references/restapi.html)
+ * - REST Proxy `GET /topics` on 8082 (https://docs.confluent.io/platform/current/kafka-rest/api.html)
+ * - ksqlDB `GET /info` on 8088 (https://docs.ksqldb.io/en/latest/developer-guide/ksqldb-rest-api/info-endpoint/)
+ * - kafka-ui `GET /actuator/health` on 8080 (Spring Boot actuator: https://github.com/provectus/kafka-ui/issues/1477)
+ * - the Landoop UIs serve their page at `/` on PORT (https://github.com/lensesio/schema-registry-ui)
+ * Connect (plugin scanning, internal topics) and ksqlDB take a minute or more to answer, so their ECS grace
+ * period is 5 minutes; the other JVM services 2 minutes; the static UIs 1 minute.
  */
 import type { Authentication, Component, ComponentKind } from './playground.js';
 
@@ -10,7 +20,14 @@ export interface CatalogEntry {
   port: number | undefined;
   cpu: number;
   memoryMiB: number;
+  /** What the load balancer's health check asks for on the container port: a path the image answers 200 on. */
   healthCheckPath: string;
+  /**
+   * How long ECS ignores failing load balancer health checks after a task starts (healthCheckGracePeriodSeconds,
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html): the image's start-up time
+   * with a margin, so a slow JVM start is not killed in a loop.
+   */
+  healthCheckGraceSeconds: number;
   /** Kinds that must be present in the document for this one to work. */
   requires: ComponentKind[];
   /** Needs Kafka bootstrap servers in its environment (so its task definition waits for the cluster). */
@@ -30,6 +47,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     cpu: 512,
     memoryMiB: 1024,
     healthCheckPath: '/subjects',
+    healthCheckGraceSeconds: 120,
     requires: [],
     needsKafka: true,
   },
@@ -39,6 +57,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     cpu: 256,
     memoryMiB: 512,
     healthCheckPath: '/',
+    healthCheckGraceSeconds: 60,
     requires: ['schema-registry'],
     needsKafka: false,
   },
@@ -48,6 +67,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     cpu: 1024,
     memoryMiB: 2048,
     healthCheckPath: '/connectors',
+    healthCheckGraceSeconds: 300,
     requires: [],
     needsKafka: true,
   },
@@ -57,6 +77,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     cpu: 256,
     memoryMiB: 512,
     healthCheckPath: '/',
+    healthCheckGraceSeconds: 60,
     requires: ['connect'],
     needsKafka: false,
   },
@@ -66,6 +87,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     cpu: 512,
     memoryMiB: 1024,
     healthCheckPath: '/topics',
+    healthCheckGraceSeconds: 120,
     requires: [],
     needsKafka: true,
   },
@@ -75,6 +97,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     cpu: 1024,
     memoryMiB: 2048,
     healthCheckPath: '/info',
+    healthCheckGraceSeconds: 300,
     requires: [],
     needsKafka: true,
   },
@@ -83,7 +106,8 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     port: 8080,
     cpu: 512,
     memoryMiB: 1024,
-    healthCheckPath: '/',
+    healthCheckPath: '/actuator/health',
+    healthCheckGraceSeconds: 120,
     requires: [],
     needsKafka: true,
   },
@@ -93,6 +117,7 @@ export const CATALOG: Record<ComponentKind, CatalogEntry> = {
     cpu: 256,
     memoryMiB: 512,
     healthCheckPath: '/',
+    healthCheckGraceSeconds: 60,
     requires: [],
     needsKafka: false,
   },
@@ -110,8 +135,24 @@ export interface ResolvedComponent {
   valueFormat: 'avro' | 'json' | 'protobuf' | 'string' | undefined;
   env: Record<string, string>;
   expose: { port: number; healthCheckPath: string } | undefined;
+  /** ECS health check grace period (s) for the component's service; applies when it is exposed. */
+  healthCheckGraceSeconds: number;
   needsKafka: boolean;
 }
+
+/**
+ * Target group health check, the same for every kind (the path differs, above): HTTP on the traffic port every
+ * 15 s with a 5 s timeout, healthy after 2 successes, unhealthy after 3 failures, 200–399 counted as healthy (the
+ * UIs may redirect). ALB limits: interval 5–300 s, timeout below the interval, thresholds 2–10
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html).
+ */
+export const TARGET_HEALTH_CHECK = {
+  intervalSeconds: 15,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+  matcher: '200-399',
+} as const;
 
 export function resolveComponent(c: Component): ResolvedComponent {
   const entry = CATALOG[c.kind];
@@ -129,6 +170,7 @@ export function resolveComponent(c: Component): ResolvedComponent {
     expose: c.expose
       ? { port: c.expose.port, healthCheckPath: c.expose.healthCheckPath ?? entry.healthCheckPath }
       : undefined,
+    healthCheckGraceSeconds: entry.healthCheckGraceSeconds,
     needsKafka,
   };
 }

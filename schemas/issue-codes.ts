@@ -55,6 +55,11 @@ export const RULE_CODES = {
     severity: 'error',
     summary: 'Exposed components need a load balancer, which needs subnets in two Availability Zones.',
   },
+  IamAuthUnsupported: {
+    severity: 'error',
+    summary:
+      'authentication iam with components that connect to Kafka: their images lack aws-msk-iam-auth and tasks have no IAM role.',
+  },
   InvalidCidr: { severity: 'error', summary: 'An allowedCidrs entry has an octet above 255 or a prefix above 32.' },
   NobodyAllowed: { severity: 'warning', summary: 'Components are exposed but allowedCidrs is empty.' },
   OpenToTheInternet: { severity: 'warning', summary: '0.0.0.0/0 with an internet-facing load balancer.' },

@@ -30,7 +30,7 @@ export type ComponentKind = Static<typeof ComponentKind>;
 
 export const Authentication = T.Union([T.Literal('plaintext'), T.Literal('tls'), T.Literal('iam')], {
   description:
-    'How clients authenticate to the brokers: plaintext (port 9092), tls (9094) or iam (SASL/IAM, 9098). Selects the bootstrap string and the client settings wired into every component.',
+    'How clients authenticate to the brokers: plaintext (port 9092), tls (9094) or iam (SASL/IAM, 9098). Selects the bootstrap string, the broker port the operator opens to the tasks, and the client settings wired into every component. iam only when no component connects to Kafka: the default images lack the aws-msk-iam-auth library and tasks get no IAM task role.',
 });
 export type Authentication = Static<typeof Authentication>;
 
@@ -126,7 +126,11 @@ export const ExternalKafka = T.Object(
     }),
     authentication: T.Optional(Authentication),
   },
-  { additionalProperties: false, description: 'Bring your own Kafka.' },
+  {
+    additionalProperties: false,
+    description:
+      "Bring your own Kafka. The operator cannot open its brokers: allow the playground's tasks security group (kpo-<playground>-<uid6>-tasks, its id in the status as resource ec2-security-group/tasks) on the brokers' listener port.",
+  },
 );
 export type ExternalKafka = Static<typeof ExternalKafka>;
 
@@ -196,7 +200,11 @@ export const Expose = T.Object(
   {
     port: T.Integer({ minimum: 1, maximum: 65535, description: 'Listener port on the load balancer.' }),
     healthCheckPath: T.Optional(
-      T.String({ pattern: '^/[\\x21-\\x7e]{0,1023}$', description: 'Target group health check path.' }),
+      T.String({
+        pattern: '^/[\\x21-\\x7e]{0,1023}$',
+        description:
+          'Target group health check path on the container port; defaulted per kind to what the image answers: /subjects (schema-registry), /connectors (connect), /topics (rest-proxy), /info (ksqldb), /actuator/health (kafka-ui), / (the Landoop UIs and custom).',
+      }),
     ),
   },
   { additionalProperties: false, description: 'Expose the component through the load balancer.' },

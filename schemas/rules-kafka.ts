@@ -7,6 +7,8 @@
 import { parseDuration } from './duration.js';
 import { quote } from './ajv-issues.js';
 import { type DocView, type IssueSink, pointer } from './doc-view.js';
+import { BOOTSTRAP_PLACEHOLDER, CATALOG } from './catalog.js';
+import type { ComponentKind } from './playground.js';
 
 const KAFKA = '/spec/kafka';
 const MSK = '/spec/kafka/msk';
@@ -47,6 +49,34 @@ export function kafkaRules(v: DocView, out: IssueSink): void {
     placementRules(v, out);
     reservedPropertyRules(v, out);
   }
+  iamRules(v, out);
+}
+
+/**
+ * SASL/IAM needs, in every client, the aws-msk-iam-auth library on the classpath and AWS credentials allowed
+ * kafka-cluster:* on the cluster (https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html).
+ * The default images (Confluent cp-*, kafka-ui) do not ship the library and the operator gives tasks no task role,
+ * so the settings it would wire cannot authenticate: refused here rather than written into task definitions.
+ */
+function iamRules(v: DocView, out: IssueSink): void {
+  const path = [`${MSK}/authentication`, `${KAFKA}/external/authentication`].find((p) => v.str(p) === 'iam');
+  if (!path) return;
+  const clients: string[] = [];
+  (v.list('/spec/components') ?? []).forEach((_, i) => {
+    const at = (...rest: string[]) => pointer('spec', 'components', i, ...rest);
+    const kind = v.str(at('kind'));
+    const entry = kind !== undefined && Object.hasOwn(CATALOG, kind) ? CATALOG[kind as ComponentKind] : undefined;
+    const env = Object.values(v.strings(at('env')) ?? {});
+    if (entry?.needsKafka || env.some((x) => x.includes(BOOTSTRAP_PLACEHOLDER))) {
+      clients.push(v.str(at('name')) ?? `components[${i}]`);
+    }
+  });
+  if (clients.length === 0) return;
+  out.error(
+    path,
+    'IamAuthUnsupported',
+    `authentication iam makes every Kafka client sign in with AWS credentials through the aws-msk-iam-auth library, and ${clients.join(', ')} cannot: the default images (confluentinc/cp-*, provectuslabs/kafka-ui) do not ship aws-msk-iam-auth, and the operator runs tasks without an IAM task role allowed kafka-cluster:* on the cluster. Use authentication tls (port 9094, encrypted) or plaintext (9092), or remove the components that connect to Kafka`,
+  );
 }
 
 function replicationRules(v: DocView, out: IssueSink): void {

@@ -140,6 +140,11 @@ export interface EcsServiceSpec {
   assignPublicIp: 'ENABLED' | 'DISABLED';
   registries: string[];
   loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  /**
+   * Seconds ECS ignores failing load balancer health checks after a task starts; 0 without a load balancer.
+   * Observed: absent when DescribeServices does not report it, and then not compared.
+   */
+  healthCheckGracePeriodSeconds?: number;
 }
 
 export interface EcsServiceObserved extends EcsServiceSpec {
@@ -171,6 +176,10 @@ export const SERVICE_PREDICATES: Record<string, (d: EcsServiceSpec, o: EcsServic
     ),
   serviceRegistries: (d, o) => change('serviceRegistries', sorted(o.registries), sorted(d.registries)),
   loadBalancers: (d, o) => change('loadBalancers', lbKey(o.loadBalancers), lbKey(d.loadBalancers)),
+  healthCheckGracePeriodSeconds: (d, o) =>
+    o.healthCheckGracePeriodSeconds === undefined
+      ? undefined
+      : change('healthCheckGracePeriodSeconds', o.healthCheckGracePeriodSeconds, d.healthCheckGracePeriodSeconds ?? 0),
 };
 
 export function serviceChanges(d: EcsServiceSpec, o: EcsServiceSpec): FieldChange[] {

@@ -79,6 +79,9 @@ export function toObserved(
         containerName: l.containerName ?? '',
         containerPort: l.containerPort ?? 0,
       })),
+      ...(s.healthCheckGracePeriodSeconds === undefined
+        ? {}
+        : { healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds }),
       rolloutState,
       runningCount: s.runningCount ?? 0,
       failedTaskDefinition: breaker.failed,

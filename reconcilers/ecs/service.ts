@@ -22,6 +22,7 @@ import { describeOurServices, familyOf, hashOf, serviceKeys } from './common.js'
 import { type EcsServiceObserved, type EcsServiceSpec, planEcsService } from './predicates.js';
 import { toObserved } from './service-observe.js';
 import { toLowerKeyValue } from '../engine/ownership.js';
+import { ownGroupId } from '../ec2/security-group-rules.js';
 import type { ResolvedComponent } from '../../schemas/catalog.js';
 import type {
   ActionStep,
@@ -45,6 +46,7 @@ function waitingFor(ctx: DesireContext, c: ResolvedComponent): string | undefine
   if (!cluster?.owned || cluster.phase !== 'ready') return 'the ECS cluster is not ready';
   if (!world.get('ecs-task-definition', c.name)?.outputs.arn) return 'the task definition is not registered yet';
   if (!world.get('cloudmap-service', c.name)?.outputs.arn) return 'the Cloud Map service does not exist yet';
+  if (!ownGroupId(world, 'tasks')) return 'the tasks security group does not exist yet';
   if (!c.expose) return undefined;
   const tg = world.get('elb-target-group', c.name)?.outputs.arn;
   if (!tg) return 'the target group does not exist yet';
@@ -75,10 +77,15 @@ function desire(ctx: DesireContext): Desire<EcsServiceSpec>[] {
       launchType: provider ? '' : pg.compute.launchType,
       capacityProvider: provider,
       subnets: [...pg.network.subnetIds].sort(),
-      securityGroups: [...pg.network.securityGroupIds].sort(),
+      // The operator's tasks group (reachable from the load balancer and the other components) and the user's
+      // own; an ENI takes at most 5 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html),
+      // so the document allows 4. A change rolls the service out (UpdateService networkConfiguration).
+      securityGroups: [ownGroupId(world, 'tasks') ?? '', ...pg.network.securityGroupIds].sort(),
       assignPublicIp: fargate && pg.network.assignPublicIp ? 'ENABLED' : 'DISABLED',
       registries: [registry],
       loadBalancers: tg ? [{ targetGroupArn: tg, containerName: c.name, containerPort: c.port }] : [],
+      // Only meaningful (and, in older API versions, only accepted) with a load balancer.
+      healthCheckGracePeriodSeconds: tg ? c.healthCheckGraceSeconds : 0,
     };
     return { ...base, spec };
   });
@@ -116,6 +123,9 @@ function createInput(ctx: AwsContext, d: DesiredResource<EcsServiceSpec>, token:
     networkConfiguration: networkOf(spec),
     serviceRegistries: registriesOf(spec),
     loadBalancers: spec.loadBalancers,
+    ...(spec.healthCheckGracePeriodSeconds
+      ? { healthCheckGracePeriodSeconds: spec.healthCheckGracePeriodSeconds }
+      : {}),
     deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
     propagateTags: 'SERVICE',
     enableECSManagedTags: true,
@@ -192,6 +202,9 @@ async function update(ctx: AwsContext, step: Extract<ActionStep, { type: 'update
     else if (c.field === 'networkConfiguration') input.networkConfiguration = networkOf(spec);
     else if (c.field === 'serviceRegistries') input.serviceRegistries = registriesOf(spec);
     else if (c.field === 'loadBalancers') input.loadBalancers = spec.loadBalancers;
+    else if (c.field === 'healthCheckGracePeriodSeconds') {
+      input.healthCheckGracePeriodSeconds = spec.healthCheckGracePeriodSeconds;
+    }
   }
   const out = await ctx.aws.send('ecs', new UpdateServiceCommand(input)).catch(propagating);
   const old = before.taskDefinition;

@@ -17,6 +17,7 @@ import { AwsRequestError, OwnershipConflictError } from '../../lib/errors.js';
 import { describeTags, elbInventory, exposedComponents, ownedOutput, TG_NOT_FOUND } from './shared.js';
 import { type TargetGroupSpec, targetGroupChanges } from './predicates.js';
 import { isOwnedBy, toKeyValue } from '../engine/ownership.js';
+import { TARGET_HEALTH_CHECK } from '../../schemas/catalog.js';
 import type { AwsContext, DesiredResource, KindModule, ObservedResource, PlanContext } from '../engine/types.js';
 
 type Observed = ObservedResource<TargetGroupSpec>;
@@ -77,6 +78,11 @@ async function create(ctx: AwsContext, desired: DesiredResource<TargetGroupSpec>
         VpcId: spec.vpcId,
         HealthCheckProtocol: 'HTTP',
         HealthCheckPath: spec.healthCheckPath,
+        HealthCheckIntervalSeconds: TARGET_HEALTH_CHECK.intervalSeconds,
+        HealthCheckTimeoutSeconds: TARGET_HEALTH_CHECK.timeoutSeconds,
+        HealthyThresholdCount: TARGET_HEALTH_CHECK.healthyThreshold,
+        UnhealthyThresholdCount: TARGET_HEALTH_CHECK.unhealthyThreshold,
+        Matcher: { HttpCode: TARGET_HEALTH_CHECK.matcher },
         Tags: toKeyValue(ctx.tags),
       }),
     );

@@ -7,7 +7,12 @@
  * - AWS API Call via CloudTrail: the resource is in `detail.requestParameters`; calls made by the operator
  *   itself (its role in `detail.userIdentity.arn`) are ignored.
  * Every playground-owned ECS cluster is named `kpo-<playground>-<uid6>` (reconcilers/engine/names.ts), so the
- * cluster name identifies the playground; other resources are matched by their derived names.
+ * cluster name identifies the playground; other resources are matched by their derived names or, for those known
+ * by an AWS-chosen id (security groups `sg-…`, Cloud Map ids), by the ids each playground's status records.
+ * EC2 security group calls (AuthorizeSecurityGroupIngress/Egress, RevokeSecurityGroupIngress/Egress,
+ * ModifySecurityGroupRules, DeleteSecurityGroup) carry the group in `requestParameters.groupId`, or in
+ * `requestParameters.ModifySecurityGroupRulesRequest.GroupId`
+ * (https://docs.aws.amazon.com/AWSEC2/latest/devguide/monitor-with-cloudtrail.html).
  */
 import { NAME_PREFIX } from '../engine/names.js';
 
@@ -85,6 +90,9 @@ export function targetOf(event: HealEvent, operatorPrincipals: readonly string[]
       if (detail.errorCode) return undefined;
       const params = (detail.requestParameters ?? {}) as Record<string, unknown>;
       const names: string[] = [];
+      const nested = params.ModifySecurityGroupRulesRequest as Record<string, unknown> | undefined;
+      const groupId = str(params.groupId) ?? str(nested?.GroupId);
+      if (groupId?.startsWith('sg-')) names.push(groupId);
       let clusterName: string | undefined;
       for (const [k, v] of Object.entries(params)) {
         const s = str(v);

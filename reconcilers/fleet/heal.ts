@@ -14,7 +14,10 @@ export interface HealStore {
   list(opts?: { limit?: number; cursor?: string }): Promise<{ items: Playground[]; cursor?: string }>;
 }
 
-/** Every AWS name the operator derives for a playground (for matching events). */
+/**
+ * Every AWS name the operator derives for a playground, and the ids its status records (`cache['<kind>/<key>']`:
+ * security groups, Cloud Map ids), for matching events.
+ */
 export function derivedNames(doc: Playground): string[] {
   const uid = doc.metadata.uid ?? '';
   const n = namesFor(doc.metadata.name, uid);
@@ -25,8 +28,13 @@ export function derivedNames(doc: Playground): string[] {
     n.namespace,
     n.loadBalancer,
     n.albSecurityGroup,
+    n.tasksSecurityGroup,
+    n.mskSecurityGroup,
     ...comps.map((c) => n.targetGroup(c.name, c.port)),
     ...comps.map((c) => n.taskFamily(c.name)),
+    ...Object.entries(doc.status?.cache ?? {})
+      .filter(([k]) => k.split('/').length === 2)
+      .map(([, id]) => id),
   ];
 }
 

@@ -33,11 +33,31 @@ import {
 } from './cluster-aws.js';
 import { desiredConfiguration } from './configuration.js';
 import { planCluster } from './predicates.js';
-import type { AwsContext, DesiredResource, KindModule } from '../engine/types.js';
+import type { AwsContext, DesiredResource, KindModule, KindPlan } from '../engine/types.js';
+import { ownGroupId } from '../ec2/security-group-rules.js';
 
 export type { MskClusterSpec } from './cluster-aws.js';
 
 const KEY = 'main';
+
+/**
+ * A cluster created without the operator's brokers group (e.g. before the operator managed one) cannot get it: MSK
+ * has no API that changes BrokerNodeGroupInfo.SecurityGroups after creation, and UpdateSecurity covers only
+ * authentication and encryption (https://docs.aws.amazon.com/msk/latest/developerguide/msk-update-security.html;
+ * the only documented way is editing the brokers' network interfaces by hand,
+ * https://docs.aws.amazon.com/msk/latest/developerguide/change-security-group.html, which MSK does not track).
+ * The plan says so, with what the user can do.
+ */
+export function withBrokersGroupHint(plan: KindPlan, desired: MskClusterSpec, observed: MskClusterSpec): KindPlan {
+  if (plan.type !== 'requires-replacement') return plan;
+  const missing = desired.securityGroups.filter((g) => !observed.securityGroups.includes(g));
+  if (!plan.changes.some((c) => c.field === 'securityGroups') || missing.length === 0) return plan;
+  return {
+    ...plan,
+    reason: `${plan.reason}: the cluster lacks ${missing.join(', ')} (the operator's brokers group, which admits the playground's tasks, or a group the document added), and MSK cannot add security groups to an existing cluster`,
+    hint: `set spec.kafka.msk.allowReplacement: true to delete and re-create the cluster with it (its data is lost); until then the cluster keeps ${observed.securityGroups.join(', ') || 'the VPC default group'}, and the components reach the brokers only if one of those allows the tasks security group on the authentication port`,
+  };
+}
 
 async function observe(ctx: AwsContext): Promise<MskClusterObserved[]> {
   if (!mskRelevant(ctx)) return [];
@@ -198,6 +218,10 @@ export const mskClusterKind: KindModule<MskClusterSpec, MskClusterSpec> = {
         { kind: 'msk-cluster', key: KEY, name, blockedOn: `MSK configuration ${cfg?.name ?? ''} is not ready yet` },
       ];
     }
+    const brokersGroup = ownGroupId(ctx.world, 'msk');
+    if (!brokersGroup) {
+      return [{ kind: 'msk-cluster', key: KEY, name, blockedOn: 'the brokers security group does not exist yet' }];
+    }
     const net = ctx.playground.network;
     const spec: MskClusterSpec = {
       kafkaVersion: k.kafkaVersion,
@@ -205,7 +229,8 @@ export const mskClusterKind: KindModule<MskClusterSpec, MskClusterSpec> = {
       instanceType: k.instanceType,
       storageGiB: k.storageGiB,
       subnets: [...net.subnetIds].sort(),
-      securityGroups: [...net.securityGroupIds].sort(),
+      // The operator's brokers group (the tasks and clientAccess on the auth port) and the user's own (≤ 5 in all).
+      securityGroups: [brokersGroup, ...net.securityGroupIds].sort(),
       configurationArn: o.outputs.arn ?? '',
       configurationRevision: Number(o.outputs.revision),
       authentication: k.authentication,
@@ -221,7 +246,11 @@ export const mskClusterKind: KindModule<MskClusterSpec, MskClusterSpec> = {
     }
     if (observed.state !== 'ACTIVE') return { type: 'wait', reason: `the cluster is ${observed.state}` };
     const k = ctx.playground.kafka;
-    return planCluster(desired.spec, observed.spec, k.mode === 'msk' && k.allowReplacement);
+    return withBrokersGroupHint(
+      planCluster(desired.spec, observed.spec, k.mode === 'msk' && k.allowReplacement),
+      desired.spec,
+      observed.spec,
+    );
   },
 
   async apply(ctx, step) {

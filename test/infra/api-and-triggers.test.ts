@@ -176,7 +176,7 @@ describe('Schedules and self-heal rules', () => {
     [
       'mutating CloudTrail calls',
       {
-        source: ['aws.ecs', 'aws.elasticloadbalancing', 'aws.servicediscovery', 'aws.kafka'],
+        source: ['aws.ecs', 'aws.elasticloadbalancing', 'aws.servicediscovery', 'aws.kafka', 'aws.ec2'],
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: { eventName: TAMPER_EVENT_NAMES, errorCode: [{ exists: false }] },
       },

@@ -98,6 +98,11 @@ describe('out-of-band changes and decoys (simulated cloud)', () => {
         (g) => g.name === names.albSecurityGroup,
       );
     const ingressCount = sg()?.ingress.length ?? 0;
+    const tasksSg = () =>
+      Object.values((h.cloud.model<Ec2Model>('ec2').snapshot() as Ec2State).securityGroups).find(
+        (g) => g.name === names.tasksSecurityGroup,
+      );
+    const tasksIngressCount = tasksSg()?.ingress.length ?? 0;
     const cm = () => h.cloud.model<ServiceDiscoveryModel>('servicediscovery').snapshot() as CloudMapState;
     const cmService = () => Object.values(cm().services).find((s) => s.name === COMPONENT);
     const serviceRestored = () => {
@@ -107,6 +112,7 @@ describe('out-of-band changes and decoys (simulated cloud)', () => {
     expect(desiredTd).toBeDefined();
     expect(listenerCount).toBe(3);
     expect(ingressCount).toBeGreaterThan(0);
+    expect(tasksIngressCount).toBeGreaterThan(0);
     expect(Object.keys(cmService()?.instances ?? {}).length).toBe(1);
 
     const scenarios: [string, () => void, () => boolean][] = [
@@ -127,6 +133,11 @@ describe('out-of-band changes and decoys (simulated cloud)', () => {
         'ec2 revoke all ingress',
         () => h.cloud.model<Ec2Model>('ec2').tamperRevokeAllIngress(sg()?.id ?? ''),
         () => (sg()?.ingress.length ?? 0) === ingressCount,
+      ],
+      [
+        'ec2 revoke all ingress of the tasks group',
+        () => h.cloud.model<Ec2Model>('ec2').tamperRevokeAllIngress(tasksSg()?.id ?? ''),
+        () => (tasksSg()?.ingress.length ?? 0) === tasksIngressCount,
       ],
     ];
     // Cloud Map tamperDeregisterInstances is left out: no module reads instances, so the playground stays
@@ -153,8 +164,8 @@ describe('out-of-band changes and decoys (simulated cloud)', () => {
       report.push(`${label}: ${results.length} passes`);
       h.cloud.drainEvents();
     }
-    // ECS, ELB: their events name the playground
-    expect(unrouted.filter((u) => u.startsWith('ecs') || u.startsWith('elb'))).toEqual([]);
+    // ECS, ELB: their events name the playground; EC2: the group id is in the playground's status
+    expect(unrouted.filter((u) => u.startsWith('ecs') || u.startsWith('elb') || u.startsWith('ec2'))).toEqual([]);
     expect(strip(await decoys())).toEqual(before);
 
     await h.store.markForDeletion(name);

@@ -26,6 +26,9 @@ import type { FaultConfig } from '../../sim/core/faults.js';
 import { type EcsWorld, ecsWorld } from '../sim/ecs-fixtures.js';
 import { awsContext } from '../../reconcilers/engine/context.js';
 
+/** The operator's tasks security group, as the ec2-security-group module would report it. */
+export const TASKS_GROUP = 'sg-0a5b5c5d5e5f5a5b5';
+
 export const MODULES: AnyKindModule[] = [ecsClusterKind, ecsTaskDefinitionKind, ecsServiceKind];
 export const TIMINGS = { taskStartMs: 45_000, taskStopMs: 30_000, drainMs: 60_000 };
 
@@ -104,7 +107,9 @@ export class Driver {
       spec: {},
       outputs,
     });
-    const out: ObservedResource[] = [];
+    const out: ObservedResource[] = [
+      { ...dep('ec2-security-group', 'tasks', { groupId: TASKS_GROUP }), id: TASKS_GROUP },
+    ];
     for (const c of this.pg.components) {
       out.push(dep('cloudmap-service', c.name, { arn: this.registryArn(c.name) }));
       if (!c.expose) continue;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ecsServiceKind } from '../../reconcilers/ecs/service.js';
 import { isBlocked, type KindName } from '../../reconcilers/engine/types.js';
 import { taskDefinitionInput } from '../sim/ecs-fixtures.js';
-import { DEFAULT_COMPONENTS, Driver, playgroundDoc } from './ecs-harness.js';
+import { DEFAULT_COMPONENTS, Driver, playgroundDoc, TASKS_GROUP } from './ecs-harness.js';
 
 /** A playground converged to Ready: every service's tasks running. */
 async function ready(doc = playgroundDoc(DEFAULT_COMPONENTS)): Promise<Driver> {
@@ -62,7 +62,7 @@ describe('ecs-service module (simulated cloud)', () => {
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: ['subnet-0a1b2c3d', 'subnet-1a1b2c3d'],
-          securityGroups: ['sg-0a1b2c3d'],
+          securityGroups: ['sg-0a1b2c3d', TASKS_GROUP],
           assignPublicIp: 'DISABLED',
         },
       },
@@ -210,7 +210,7 @@ describe('ecs-service module (simulated cloud)', () => {
     expect(result.operations.filter((o) => o === 'UpdateService' || o === 'DeleteService')).toEqual([]);
   });
 
-  it('blocks a service until cluster, task definition, Cloud Map service, target group and listener exist', () => {
+  it('blocks a service until cluster, task definition, Cloud Map service, tasks security group, target group and listener exist', () => {
     // Prepare
     const d = new Driver();
     const reasons = () =>
@@ -237,6 +237,8 @@ describe('ecs-service module (simulated cloud)', () => {
     seen.push(reasons());
     for (const c of ['schema-registry', 'kafka-ui']) add('cloudmap-service', c, { arn: `arn:srv:${c}` });
     seen.push(reasons());
+    add('ec2-security-group', 'tasks', { groupId: TASKS_GROUP });
+    seen.push(reasons());
     add('elb-target-group', 'kafka-ui', { arn: 'arn:tg' });
     seen.push(reasons());
     add('elb-listener', '8080', { arn: 'arn:listener', targetGroupArn: 'arn:tg' });
@@ -246,11 +248,20 @@ describe('ecs-service module (simulated cloud)', () => {
       'the ECS cluster is not ready',
       'the task definition is not registered yet',
       'the Cloud Map service does not exist yet',
+      'the tasks security group does not exist yet',
       'the target group does not exist yet',
       'no listener forwards to the target group yet',
       'ready',
     ]);
-    expect(seen.at(3)?.[0]).toBe('ready');
+    expect(seen.at(4)?.[0]).toBe('ready');
+    // Exposed: ECS ignores failing health checks for the image's start-up time (kafka-ui: 120 s); not exposed: none.
+    const specs = ecsServiceKind
+      .desire({ playground: d.pg, names: d.names, world: d.world, settings: d.settings, deleting: false })
+      .map((x) => (isBlocked(x) ? undefined : x.spec));
+    expect(specs.map((x) => [x?.healthCheckGracePeriodSeconds, x?.securityGroups.includes('tasks')])).toEqual([
+      [0, true],
+      [120, true],
+    ]);
     expect(
       ecsServiceKind.desire({ playground: d.pg, names: d.names, world: d.world, settings: d.settings, deleting: true }),
     ).toEqual([]);

@@ -17,6 +17,7 @@ describe('load balancing modules converge (simulated cloud)', () => {
     expect(first.errors).toEqual([]);
     expect(first.applied).toEqual([
       'create ec2-security-group/alb',
+      'create ec2-security-group/tasks',
       'create elb-load-balancer/main',
       'create elb-target-group/schema-registry',
       'create elb-target-group/kafka-ui',
@@ -119,7 +120,9 @@ describe('load balancing modules converge (simulated cloud)', () => {
 
     // Assess
     expect(r.errors).toEqual([]);
+    // The tasks group follows the container port (from the load balancer's group and from itself).
     expect(r.applied).toEqual([
+      'update ec2-security-group/tasks',
       'create elb-target-group/connect',
       'update elb-listener/8083',
       'delete elb-target-group/connect@8083',

@@ -167,8 +167,9 @@ describe('load balancing modules repair drift (simulated cloud)', () => {
       'conflict elb-target-group/schema-registry',
       'blocked elb-listener/8081',
     ]);
-    expect(r.applied).toEqual(['create ec2-security-group/alb']);
-    expect(d.cloud.mutatingCalls - writesBefore).toBe(2);
+    expect(r.applied).toEqual(['create ec2-security-group/alb', 'create ec2-security-group/tasks']);
+    // Each group: CreateSecurityGroup + AuthorizeSecurityGroupIngress.
+    expect(d.cloud.mutatingCalls - writesBefore).toBe(4);
     const listeners = await d.clients.elbv2.send(
       new DescribeListenersCommand({ LoadBalancerArn: decoyLb.LoadBalancers?.[0]?.LoadBalancerArn }),
     );

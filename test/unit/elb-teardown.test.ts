@@ -3,7 +3,7 @@ import type { ObservedResource } from '../../reconcilers/engine/types.js';
 import { ElbDriver, ENI_RELEASE_MS, exposed, playground } from './elb-harness.js';
 
 /** An ECS service as the ecs-service module observes it, attached to a target group. */
-function ecsService(component: string, targetGroupArn: string): ObservedResource {
+function ecsService(component: string, targetGroupArn: string, securityGroups: string[]): ObservedResource {
   return {
     kind: 'ecs-service',
     key: component,
@@ -12,7 +12,7 @@ function ecsService(component: string, targetGroupArn: string): ObservedResource
     state: 'ACTIVE',
     phase: 'ready',
     owned: true,
-    spec: { loadBalancers: [{ targetGroupArn, containerName: component, containerPort: 8081 }] },
+    spec: { loadBalancers: [{ targetGroupArn, containerName: component, containerPort: 8081 }], securityGroups },
     outputs: {},
   };
 }
@@ -29,7 +29,8 @@ describe('load balancing teardown (simulated cloud)', () => {
 
     // Assess
     const at = (step: string) => first.applied.indexOf(step);
-    expect(first.applied).toHaveLength(6);
+    expect(first.applied).toHaveLength(7);
+    expect(first.applied).toContain('delete ec2-security-group/tasks');
     expect(at('delete elb-load-balancer/main')).toBeGreaterThan(at('delete elb-listener/9000'));
     expect(at('delete elb-load-balancer/main')).toBeGreaterThan(at('delete elb-listener/9001'));
     expect(at('delete ec2-security-group/alb')).toBeGreaterThan(at('delete elb-load-balancer/main'));
@@ -72,7 +73,7 @@ describe('load balancing teardown (simulated cloud)', () => {
     const d = new ElbDriver();
     await d.converge();
     const tg = d.world.get('elb-target-group', 'schema-registry')?.id ?? '';
-    d.extra = [ecsService('schema-registry', tg)];
+    d.extra = [ecsService('schema-registry', tg, [d.world.get('ec2-security-group', 'tasks')?.id ?? ''])];
     d.deleting = true;
 
     // Act
@@ -86,12 +87,14 @@ describe('load balancing teardown (simulated cloud)', () => {
       .map((x) => `${x.kind}: ${'reason' in x ? x.reason : ''}`);
     expect(blocked).toEqual([
       `ec2-security-group: deletion waits: in use by load balancer ${d.names.loadBalancer}`,
+      'ec2-security-group: deletion waits: in use by ECS service schema-registry',
       'elb-load-balancer: deletion waits: its listeners on port 8081 are deleted first',
       'elb-target-group: deletion waits: the listener on port 8081 forwards to it',
       'elb-listener: deletion waits: ECS service schema-registry still uses its target group',
     ]);
     expect(withService.writes).toBe(0);
     expect(afterService.applied).toEqual([
+      'delete ec2-security-group/tasks',
       'delete elb-listener/8081',
       'delete elb-load-balancer/main',
       'delete ec2-security-group/alb',
@@ -128,7 +131,11 @@ describe('load balancing teardown (simulated cloud)', () => {
     const r = await d.pass();
 
     // Assess
-    expect(r.applied).toEqual(['delete ec2-security-group/alb', 'delete elb-target-group/schema-registry']);
+    expect(r.applied).toEqual([
+      'delete ec2-security-group/alb',
+      'delete ec2-security-group/tasks',
+      'delete elb-target-group/schema-registry',
+    ]);
     expect(r.errors).toEqual([expect.stringContaining('delete ec2-security-group/alb')]);
     expect(d.elb.state.targetGroups).toEqual({});
   });

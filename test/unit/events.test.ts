@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { elbNameFromArn, parseClusterName, RecentKeys, targetOf } from '../../reconcilers/fleet/events.js';
+import { playgroundFor } from '../../reconcilers/fleet/heal.js';
+import type { Playground } from '../../schemas/playground.js';
 
 const taskEvent = (over: Record<string, unknown> = {}) => ({
   id: 'e1',
@@ -68,6 +70,86 @@ describe('event → playground mapping', () => {
     };
     expect(targetOf(event)).toMatchObject({ resourceNames: ['kpo-demo-a1b2c3'] });
     expect(targetOf(event, ['assumed-role/Admin/'])).toBeUndefined();
+  });
+
+  it('routes a console RevokeSecurityGroupIngress (a real-shaped CloudTrail event) to the playground whose status knows the group', async () => {
+    // Prepare: as EventBridge delivers it (https://docs.aws.amazon.com/AWSEC2/latest/devguide/monitor-with-cloudtrail.html)
+    const event = {
+      version: '0',
+      id: '7b0bd1a2-0f6e-4a4e-9b0d-4c1e0d2f5a11',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.ec2',
+      account: '123456789012',
+      time: '2026-12-07T13:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        eventVersion: '1.09',
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::123456789012:assumed-role/Admin/alice',
+          accountId: '123456789012',
+        },
+        eventTime: '2026-12-07T13:00:00Z',
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'RevokeSecurityGroupIngress',
+        awsRegion: 'us-east-1',
+        sourceIPAddress: '203.0.113.10',
+        userAgent: 'AWS Internal',
+        requestParameters: {
+          groupId: 'sg-0123456789abcdef0',
+          ipPermissions: {
+            items: [
+              {
+                ipProtocol: 'tcp',
+                fromPort: 8083,
+                toPort: 8083,
+                groups: { items: [{ groupId: 'sg-0123456789abcdef0' }] },
+              },
+            ],
+          },
+        },
+        responseElements: { requestId: 'f0e1d2c3-b4a5-4968-8776-655443322110', _return: true },
+        requestID: 'f0e1d2c3-b4a5-4968-8776-655443322110',
+        eventID: '3c2b1a09-8f7e-4d6c-5b4a-392817161514',
+        eventType: 'AwsApiCall',
+        managementEvent: true,
+        recipientAccountId: '123456789012',
+      },
+    };
+    const doc = (name: string, groupId: string) =>
+      ({
+        apiVersion: 'kpo/v1alpha1',
+        kind: 'Playground',
+        metadata: { name, uid: `uid-${name}` },
+        spec: {
+          kafka: { external: { bootstrapServers: 'b:9092' } },
+          network: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1b2c3d'] },
+        },
+        status: { cache: { 'ec2-security-group/tasks': groupId, 'ec2-security-group/tasks/groupId': groupId } },
+      }) as Playground;
+    const docs = [doc('other', 'sg-0fffffffffffffff0'), doc('demo', 'sg-0123456789abcdef0')];
+    const store = {
+      get: async (n: string) => docs.find((d) => d.metadata.name === n),
+      list: async () => ({ items: docs }),
+    };
+
+    // Act
+    const target = targetOf(event);
+    const modify = targetOf({
+      ...event,
+      detail: {
+        ...event.detail,
+        eventName: 'ModifySecurityGroupRules',
+        requestParameters: { ModifySecurityGroupRulesRequest: { GroupId: 'sg-0123456789abcdef0' } },
+      },
+    });
+
+    // Assess
+    expect(target?.resourceNames).toEqual(['sg-0123456789abcdef0']);
+    expect(target?.dedupeKey).toBe(event.id);
+    expect(modify?.resourceNames).toEqual(['sg-0123456789abcdef0']);
+    expect(await playgroundFor(target as NonNullable<typeof target>, store)).toBe('demo');
   });
 
   it('ignores failed API calls and unrelated events', () => {

@@ -14,6 +14,7 @@ import {
   type AwsContext,
   DEFAULT_SETTINGS,
   isBlocked,
+  type ObservedResource,
   type PlanContext,
 } from '../../reconcilers/engine/types.js';
 import { MutableWorld } from '../../reconcilers/engine/world.js';
@@ -55,6 +56,20 @@ export function playgroundDoc(msk: Partial<Msk> = {}): Playground {
 }
 
 /** Drives desire → observe → plan → apply for the two MSK kinds, with the engine's generic rules, by hand. */
+/** The operator's brokers security group, as the ec2-security-group module would report it. */
+export const BROKERS_GROUP = 'sg-0b5b5c5d5e5f5a5b5';
+export const brokersGroup = (): ObservedResource => ({
+  kind: 'ec2-security-group',
+  key: 'msk',
+  id: BROKERS_GROUP,
+  name: 'kpo-demo-msk',
+  state: 'available',
+  phase: 'ready',
+  owned: true,
+  spec: {},
+  outputs: { groupId: BROKERS_GROUP },
+});
+
 export class Harness {
   readonly cloud = new SimCloud({ seed: 21 });
   readonly model = new KafkaModel(this.cloud);
@@ -99,6 +114,7 @@ export class Harness {
   async observe(ctx = this.ctx()) {
     this.world = new MutableWorld();
     ctx.world = this.world;
+    this.world.set(brokersGroup());
     for (const m of MODULES) {
       const before = this.cloud.ledger.length;
       for (const r of await m.observe(ctx)) this.world.set(r);

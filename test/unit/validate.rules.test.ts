@@ -81,6 +81,25 @@ const ERRORS: Row[] = [
     'ReservedServerProperty',
   ],
   [
+    'IAM authentication with components whose images cannot use it',
+    (d) => (msk(d).authentication = 'iam'),
+    '/spec/kafka/msk/authentication',
+    'IamAuthUnsupported',
+  ],
+  [
+    'IAM authentication of an external Kafka with a custom component wired to it',
+    (d) => {
+      delete d.spec.kafka.msk;
+      d.spec.kafka.external = { bootstrapServers: 'b-1:9098', authentication: 'iam' };
+      d.spec.components = [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder users write
+        { name: 'app', kind: 'custom', image: 'app:1', port: 8080, env: { BOOT: '${KAFKA_BOOTSTRAP_SERVERS}' } },
+      ];
+    },
+    '/spec/kafka/external/authentication',
+    'IamAuthUnsupported',
+  ],
+  [
     'two components with one name',
     (d) => (comp(d, 5).name = 'connect'),
     '/spec/components/5/name',
@@ -256,6 +275,13 @@ const FINE: [string, (d: Doc) => void][] = [
     'connect with json and no schema-registry',
     (d) => (d.spec.components = [{ name: 'c', kind: 'connect', valueFormat: 'json' }]),
   ],
+  [
+    'IAM authentication when no component connects to Kafka (only your own clients do)',
+    (d) => {
+      msk(d).authentication = 'iam';
+      d.spec.components = [{ name: 'echo', kind: 'custom', image: 'nginx:1.27', port: 80 }];
+    },
+  ],
 ];
 
 describe('validateDocument domain rules', () => {
@@ -267,6 +293,25 @@ describe('validateDocument domain rules', () => {
     expect(Object.fromEntries(covered)).toEqual(
       Object.fromEntries(Object.entries(RULE_CODES).map(([code, info]) => [code, info.severity])),
     );
+  });
+
+  it('says why IAM authentication cannot work with the default images and what to do, with every other problem', () => {
+    // Act
+    const result = validateDocument(
+      seedWith((d) => {
+        msk(d).authentication = 'iam';
+        msk(d).minInSyncReplicas = 9;
+      }),
+    );
+
+    // Assess
+    const iam = result.errors.find((e) => e.code === 'IamAuthUnsupported');
+    expect(iam?.path).toBe('/spec/kafka/msk/authentication');
+    expect(iam?.message).toMatch(/do not ship aws-msk-iam-auth/);
+    expect(iam?.message).toMatch(/without an IAM task role allowed kafka-cluster:\*/);
+    expect(iam?.message).toMatch(/Use authentication tls \(port 9094, encrypted\) or plaintext/);
+    expect(iam?.message).toContain('schema-registry');
+    expect(result.errors.map((e) => e.code)).toContain('MinInSyncAboveReplication');
   });
 
   it.each(ERRORS)('%s → error', (_, change, path, code) => {
