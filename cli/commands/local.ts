@@ -18,6 +18,7 @@ import type { KafkaModel } from '../../sim/msk/model.js';
 import { simClientOptions } from '../../sim/core/plugin.js';
 import type { TaggingModel } from '../../sim/core/tagging.js';
 import { CliError, withTarget } from '../common.js';
+import { localDir } from '../config.js';
 import { mutex } from '../dashboard/loop.js';
 import { Dashboard } from '../dashboard/server.js';
 import { localTarget } from '../targets.js';
@@ -74,7 +75,7 @@ export function register(program: Command, io: CliIo = processIo()): void {
       .description('every simulated AWS resource, with its tags')
       .option('-o, --output <format>', 'table or json', 'table'),
   ).action(async (opts: LocalOpts) => {
-    await withTarget(io, 'local inspect', { local: opts.local ?? true }, async (t) => {
+    await withTarget(io, 'local inspect', { local: (await localDir(opts.local, io.env)) ?? true }, async (t) => {
       const items = t.world ? inventory(t.world) : [];
       if (opts.output === 'json') writeJson(io.stdout, { resources: items });
       else if (items.length === 0) io.stdout.write('no resources\n');
@@ -100,11 +101,16 @@ export function register(program: Command, io: CliIo = processIo()): void {
     ).action(async (...raw: unknown[]) => {
       const positional = raw.filter((x): x is string => typeof x === 'string');
       const opts = raw.find((x) => typeof x === 'object' && x !== null && !('commands' in (x as object))) as LocalOpts;
-      await withTarget(io, `local tamper ${name}`, { local: opts.local ?? true }, async (t) => {
-        if (!t.world) return;
-        const what = await fn(t.world, ...positional, opts.count ?? '1');
-        io.stdout.write(`${what}\n`);
-      });
+      await withTarget(
+        io,
+        `local tamper ${name}`,
+        { local: (await localDir(opts.local, io.env)) ?? true },
+        async (t) => {
+          if (!t.world) return;
+          const what = await fn(t.world, ...positional, opts.count ?? '1');
+          io.stdout.write(`${what}\n`);
+        },
+      );
     });
 
   tamperCmd(
@@ -168,7 +174,7 @@ export function register(program: Command, io: CliIo = processIo()): void {
 
   dirOption(local.command('reset').description('forget the local world (simulated cloud and store)')).action(
     async (opts: LocalOpts) => {
-      const dir = typeof opts.local === 'string' ? opts.local : DEFAULT_LOCAL_DIR;
+      const dir = (await localDir(opts.local, io.env)) ?? DEFAULT_LOCAL_DIR;
       await LocalWorld.reset(dir);
       io.stdout.write(`removed ${dir}\n`);
     },
@@ -180,7 +186,7 @@ export function register(program: Command, io: CliIo = processIo()): void {
       .description('the real API handler over HTTP, with the reconciler loop and self-healing')
       .option('--port <port>', 'port on 127.0.0.1', '8080'),
   ).action(async (opts: LocalOpts) => {
-    const world = await LocalWorld.open(typeof opts.local === 'string' ? opts.local : undefined);
+    const world = await LocalWorld.open(await localDir(opts.local, io.env));
     await serve(world, Number(opts.port ?? 8080), io);
   });
 }

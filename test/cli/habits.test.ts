@@ -68,7 +68,7 @@ describe('kpo CLI habits (subprocess, local simulated cloud)', () => {
     expect(kpo('config', 'unset-target').code).toBe(0);
     expect(kpo('config', 'view').out).toMatch(/target: none/);
     expect(kpo('config', 'set-target', '--local', world).code).toBe(0);
-  }, 240_000);
+  }, 400_000);
 
   it('wait times out (exit 1) before Ready and returns 0 once Ready; a bad --for is a usage error (2)', () => {
     const early = kpo('wait', 'kafka-playground', '--for=condition=Ready', '--timeout=3s', '--interval=1s');
@@ -100,6 +100,9 @@ describe('kpo CLI habits (subprocess, local simulated cloud)', () => {
     expect(items.every((e) => e.playground === 'kafka-playground')).toBe(true);
     expect(items.map((e) => e.time)).toEqual([...items.map((e) => e.time)].sort());
     expect(kpo('events', 'no-such').code).toBe(1);
+    // The local verbs follow a local default target too.
+    const inv = JSON.parse(kpo('local', 'inspect', '-o', 'json').out) as { resources: unknown[] };
+    expect(inv.resources.length).toBeGreaterThan(20);
 
     const wide = kpo('get', '-o', 'wide');
     expect(wide.code).toBe(0);

@@ -88,7 +88,8 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
     await row.locator('a').first().click();
     await page.locator('#graph svg').waitFor();
     const nodes = page.locator('#graph g.node');
-    expect(await nodes.count()).toBe(1 + 6 + 3 + 3 + 1); // MSK, 6 components, 3 target groups, 3 listeners, ALB
+    // MSK and its configuration, 6 components, their ECS cluster and Cloud Map namespace, 3 target groups, 3 listeners, ALB
+    expect(await nodes.count()).toBe(2 + 6 + 2 + 3 + 3 + 1);
     const msk = page.locator('#graph g.node[data-kind="msk-cluster"]');
     expect(await msk.getAttribute('data-tone')).toBe('idle');
 
