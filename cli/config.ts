@@ -70,3 +70,11 @@ export function describeTarget(opts: TargetOptions): string {
   if (opts.table) return `table ${opts.table}${opts.region ? ` (${opts.region})` : ''}`;
   return `local ${typeof opts.local === 'string' ? opts.local : '.kpo'}`;
 }
+
+/** The local world's directory from `--local DIR`, else from a local default target, else undefined (.kpo). */
+export async function localDir(flag: string | boolean | undefined, env: Env): Promise<string | undefined> {
+  if (typeof flag === 'string') return flag;
+  if (flag === true) return undefined;
+  const t = (await readCliConfig(env)).target;
+  return t && !t.api && !t.table && typeof t.local === 'string' ? t.local : undefined;
+}

@@ -37,7 +37,7 @@ export async function poll(
       if (left <= 0) return 'timeout';
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, Math.min(o.intervalMs, left)).unref();
+        setTimeout(resolve, Math.min(o.intervalMs, left));
       });
       if (interrupted) return 'interrupted';
     }

@@ -18,6 +18,10 @@ import type { KafkaModel } from '../../sim/msk/model.js';
 import { simClientOptions } from '../../sim/core/plugin.js';
 import type { TaggingModel } from '../../sim/core/tagging.js';
 import { CliError, withTarget } from '../common.js';
+import { localDir } from '../config.js';
+import { mutex } from '../dashboard/loop.js';
+import { Dashboard } from '../dashboard/server.js';
+import { localTarget } from '../targets.js';
 import { type CliIo, processIo, writeJson } from '../output.js';
 
 type LocalOpts = { local?: string | boolean; output?: string; count?: string; port?: string };
@@ -71,7 +75,7 @@ export function register(program: Command, io: CliIo = processIo()): void {
       .description('every simulated AWS resource, with its tags')
       .option('-o, --output <format>', 'table or json', 'table'),
   ).action(async (opts: LocalOpts) => {
-    await withTarget(io, 'local inspect', { local: opts.local ?? true }, async (t) => {
+    await withTarget(io, 'local inspect', { local: (await localDir(opts.local, io.env)) ?? true }, async (t) => {
       const items = t.world ? inventory(t.world) : [];
       if (opts.output === 'json') writeJson(io.stdout, { resources: items });
       else if (items.length === 0) io.stdout.write('no resources\n');
@@ -97,11 +101,16 @@ export function register(program: Command, io: CliIo = processIo()): void {
     ).action(async (...raw: unknown[]) => {
       const positional = raw.filter((x): x is string => typeof x === 'string');
       const opts = raw.find((x) => typeof x === 'object' && x !== null && !('commands' in (x as object))) as LocalOpts;
-      await withTarget(io, `local tamper ${name}`, { local: opts.local ?? true }, async (t) => {
-        if (!t.world) return;
-        const what = await fn(t.world, ...positional, opts.count ?? '1');
-        io.stdout.write(`${what}\n`);
-      });
+      await withTarget(
+        io,
+        `local tamper ${name}`,
+        { local: (await localDir(opts.local, io.env)) ?? true },
+        async (t) => {
+          if (!t.world) return;
+          const what = await fn(t.world, ...positional, opts.count ?? '1');
+          io.stdout.write(`${what}\n`);
+        },
+      );
     });
 
   tamperCmd(
@@ -165,7 +174,7 @@ export function register(program: Command, io: CliIo = processIo()): void {
 
   dirOption(local.command('reset').description('forget the local world (simulated cloud and store)')).action(
     async (opts: LocalOpts) => {
-      const dir = typeof opts.local === 'string' ? opts.local : DEFAULT_LOCAL_DIR;
+      const dir = (await localDir(opts.local, io.env)) ?? DEFAULT_LOCAL_DIR;
       await LocalWorld.reset(dir);
       io.stdout.write(`removed ${dir}\n`);
     },
@@ -177,7 +186,7 @@ export function register(program: Command, io: CliIo = processIo()): void {
       .description('the real API handler over HTTP, with the reconciler loop and self-healing')
       .option('--port <port>', 'port on 127.0.0.1', '8080'),
   ).action(async (opts: LocalOpts) => {
-    const world = await LocalWorld.open(typeof opts.local === 'string' ? opts.local : undefined);
+    const world = await LocalWorld.open(await localDir(opts.local, io.env));
     await serve(world, Number(opts.port ?? 8080), io);
   });
 }
@@ -197,7 +206,17 @@ export async function serve(world: LocalWorld, port: number, io: CliIo): Promise
     owner: 'kpo-local-serve',
   });
   const api = createHandler(() => rt);
+  // The dashboard on the same port: `/` and `/_dash/…`; the API keeps `/playgrounds…` and `/validate`.
+  const serial = mutex();
+  const dash = new Dashboard({
+    target: localTarget(world),
+    serial,
+    pollMs: 1000,
+    live: true,
+    afterChange: () => serial(() => world.save()),
+  });
   const server = createServer(async (req, res) => {
+    if (await dash.handle(req, res)) return;
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const name = /^\/playgrounds\/([^/]+)/.exec(url.pathname)?.[1];
     const event = {
@@ -228,21 +247,25 @@ export async function serve(world: LocalWorld, port: number, io: CliIo): Promise
     if (busy) return;
     busy = true;
     try {
-      await world.cloud.clock.advance(60_000);
-      await world.heal();
-      await sweep(world.engine, await world.due(), { concurrency: 4, now: () => world.cloud.clock.now() });
-      await world.save();
+      await serial(async () => {
+        await world.cloud.clock.advance(60_000);
+        await world.heal();
+        await sweep(world.engine, await world.due(), { concurrency: 4, now: () => world.cloud.clock.now() });
+        await world.save();
+      });
     } finally {
       busy = false;
     }
   }, 1_000);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   io.stdout.write(
-    `serving the Playground API on http://127.0.0.1:${port} (one wall second = one simulated minute); Ctrl-C stops\n`,
+    `serving the Playground API on http://127.0.0.1:${port} and the dashboard on http://127.0.0.1:${port}/ (one wall second = one simulated minute); Ctrl-C stops\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {
       clearInterval(tick);
+      dash.close();
+      server.closeAllConnections();
       server.close(() => resolve());
     };
     process.once('SIGINT', stop);

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,7 +88,8 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
     await row.locator('a').first().click();
     await page.locator('#graph svg').waitFor();
     const nodes = page.locator('#graph g.node');
-    expect(await nodes.count()).toBe(1 + 6 + 3 + 3 + 1); // MSK, 6 components, 3 target groups, 3 listeners, ALB
+    // MSK and its configuration, 6 components, their ECS cluster and Cloud Map namespace, 3 target groups, 3 listeners, ALB
+    expect(await nodes.count()).toBe(2 + 6 + 2 + 3 + 3 + 1);
     const msk = page.locator('#graph g.node[data-kind="msk-cluster"]');
     expect(await msk.getAttribute('data-tone')).toBe('idle');
 
@@ -158,4 +160,36 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
     await page.close();
     expect(await stop(proc)).toBe(0);
   }, 400_000);
+
+  it('kpo local serve serves the dashboard beside the API on one port', async () => {
+    const world = join(dir, 'serve');
+    const port = await new Promise<number>((ok) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => ok(p));
+      });
+    });
+    const proc = spawn('node', [resolve('bin/kpo.js'), 'local', 'serve', '--local', world, '--port', String(port)], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    servers.push(proc);
+    await new Promise<void>((ok) => proc.stdout?.on('data', (b: Buffer) => b.toString().includes('dashboard') && ok()));
+    const base = `http://127.0.0.1:${port}`;
+    const put = await fetch(`${base}/playgrounds/kafka-playground`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/yaml' },
+      body: readFileSync(seed, 'utf8'),
+    });
+    expect(put.status).toBe(201);
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    await page.locator('#playgrounds tr[data-name="kafka-playground"]').waitFor();
+    expect(await page.textContent('#target')).toContain('local');
+    // Actions need the dashboard's header: a plain cross-site form post is refused.
+    const forged = await fetch(`${base}/_dash/api/playgrounds/kafka-playground`, { method: 'DELETE' });
+    expect(forged.status).toBe(403);
+    await page.close();
+    expect(await stop(proc)).toBe(0);
+  }, 240_000);
 });

@@ -62,7 +62,7 @@ export function playgroundGraph(doc) {
   const health = doc.status?.components ?? {};
   const services = doc.status?.endpoints?.services ?? {};
   const rows = Math.max(1, comps.length);
-  const height = rows * (H + GAP_Y) + 90;
+  const height = (rows + 1) * (H + GAP_Y) + 90;
   const svg = el('svg', { width: COLS[4] + W + 20, height, viewBox: `0 0 ${COLS[4] + W + 20} ${height}`, role: 'img' });
   svg.setAttribute('aria-label', `resources of ${doc.metadata.name}`);
   const defs = el('defs');
@@ -107,6 +107,42 @@ export function playgroundGraph(doc) {
         sub: spec.kafka?.external?.bootstrapServers ?? '',
         state: 'ACTIVE',
       });
+
+  // What the components share: the ECS cluster they run in, the Cloud Map namespace their names live in,
+  // and the MSK configuration of the cluster.
+  const shared = top + rows * (H + GAP_Y) + 10;
+  const cluster = resource(doc, 'ecs-cluster', 'main');
+  node(g, {
+    x: COLS[1],
+    y: shared,
+    kind: 'ecs-cluster',
+    key: 'main',
+    title: cluster?.name ?? 'ECS cluster',
+    sub: `ECS cluster · ${cluster?.state ?? 'not created'}`,
+    state: cluster?.state,
+  });
+  const ns = resource(doc, 'cloudmap-namespace', 'main');
+  node(g, {
+    x: COLS[2],
+    y: shared,
+    kind: 'cloudmap-namespace',
+    key: 'main',
+    title: ns?.name ?? doc.status?.endpoints?.namespace ?? 'Cloud Map namespace',
+    sub: `Cloud Map namespace · ${ns?.state ?? 'not created'}`,
+    state: ns?.state,
+  });
+  if (spec.kafka?.msk) {
+    const conf = (doc.status?.resources ?? []).find((r) => r.kind === 'msk-configuration');
+    node(g, {
+      x: COLS[0],
+      y: shared,
+      kind: 'msk-configuration',
+      key: conf?.key ?? 'main',
+      title: 'MSK configuration',
+      sub: `${conf?.state ?? 'not created'}`,
+      state: conf?.state,
+    });
+  }
 
   const exposed = comps.filter((c) => c.expose);
   const lbRes = resource(doc, 'elb-load-balancer', 'main');
