@@ -66,6 +66,10 @@ export const READ_ACTIONS = [
   'ec2:DescribeVpcs',
   'ec2:DescribeVpcAttribute',
   'ec2:DescribeSubnets',
+  // The network preflight reads the image-pull path: route tables, NAT gateways and VPC endpoints.
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeNatGateways',
+  'ec2:DescribeVpcEndpoints',
   'ec2:DescribeRegions',
   'tag:GetResources',
 ];
