@@ -39,7 +39,7 @@ try {
   say(c.bold('kafka-playground-operator demo') + c.dim(' — on the embedded simulated cloud (virtual clock)'));
 
   step(1, `apply examples/seed-playground.yaml: MSK (3 brokers), 6 Kafka tools on ECS, Cloud Map, an ALB`);
-  await world.store.apply(doc);
+  await world.apply(doc);
   say(`playground/${name} created`);
 
   step(2, 'reconcile until Ready (one pass whenever the operator asks to look again)');

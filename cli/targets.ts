@@ -67,7 +67,7 @@ export function localTarget(world: LocalWorld): Target {
     kind: 'local',
     world,
     engine: world.engine,
-    apply: (doc) => world.store.apply(doc),
+    apply: (doc) => world.apply(doc),
     get: (name) => world.store.get(name),
     list: () => listAll((cursor) => world.store.list(cursor ? { cursor } : {})),
     markForDeletion: (name) => world.store.markForDeletion(name, { now: world.cloud.clock.now() }),

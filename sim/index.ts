@@ -35,8 +35,12 @@ export function createSimCloud(opts: CreateSimOptions = {}): SimCloud {
 export { SimCloud } from './core/cloud.js';
 export { simClientOptions } from './core/plugin.js';
 export {
+  isolateSubnet,
+  rejoinSubnets,
   removeInternetRoutes,
   removeNatRoutes,
+  seededRole,
+  seedSecurityGroup,
   type SeededNetwork,
   type SeedNetworkOptions,
   type SeedSubnet,

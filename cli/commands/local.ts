@@ -18,6 +18,7 @@ import type { KafkaModel } from '../../sim/msk/model.js';
 import { simClientOptions } from '../../sim/core/plugin.js';
 import type { TaggingModel } from '../../sim/core/tagging.js';
 import { CliError, withTarget } from '../common.js';
+import { registerNetwork } from './local-network.js';
 import { localDir } from '../config.js';
 import { mutex } from '../dashboard/loop.js';
 import { Dashboard } from '../dashboard/server.js';
@@ -172,6 +173,8 @@ export function register(program: Command, io: CliIo = processIo()): void {
     },
   );
 
+  registerNetwork(local, io);
+
   dirOption(local.command('reset').description('forget the local world (simulated cloud and store)')).action(
     async (opts: LocalOpts) => {
       const dir = (await localDir(opts.local, io.env)) ?? DEFAULT_LOCAL_DIR;
@@ -204,6 +207,7 @@ export async function serve(world: LocalWorld, port: number, io: CliIo): Promise
     clientOptions: simClientOptions(world.cloud),
     clock: world.cloud.clock,
     owner: 'kpo-local-serve',
+    preflight: world.preflight,
   });
   const api = createHandler(() => rt);
   // The dashboard on the same port: `/` and `/_dash/…`; the API keeps `/playgrounds…` and `/validate`.

@@ -11,11 +11,15 @@ import { MemoryStore } from '../../lib/store/memory.js';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
 import { targetOf } from '../../reconcilers/fleet/events.js';
 import { playgroundFor } from '../../reconcilers/fleet/heal.js';
-import { MODULES } from '../../reconcilers/registry.js';
+import { MODULES, NETWORK_PREFLIGHT } from '../../reconcilers/registry.js';
+import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
+import { resolvePlayground } from '../../reconcilers/engine/resolve.js';
 import { DEFAULT_SETTINGS } from '../../reconcilers/engine/types.js';
+import type { Playground } from '../../schemas/playground.js';
 import type { SimSnapshot } from '../../sim/core/cloud.js';
 import { createSimCloud, type SimCloud } from '../../sim/index.js';
 import { simClientOptions } from '../../sim/core/plugin.js';
+import { seedNetworkFor } from './network.js';
 
 export const DEFAULT_LOCAL_DIR = '.kpo';
 
@@ -25,9 +29,25 @@ export interface HealReport {
   result: ReconcileResult | undefined;
 }
 
+/**
+ * The network preflight of local mode: the document's network is seeded first (the local world's stand-in for
+ * an account where the network exists; a network the user broke stays broken), then read as the deployed
+ * preflight reads it. So every pass and plan, whichever way the document came in, finds its network.
+ */
+export function localPreflight(cloud: SimCloud): NetworkPreflight {
+  return {
+    key: NETWORK_PREFLIGHT.key,
+    run(aws, playground, region) {
+      seedNetworkFor(cloud, playground);
+      return NETWORK_PREFLIGHT.run(aws, playground, region);
+    },
+  };
+}
+
 export class LocalWorld {
   readonly aws: Aws;
   readonly engine: Engine;
+  readonly preflight: NetworkPreflight;
 
   private constructor(
     readonly dir: string,
@@ -35,6 +55,7 @@ export class LocalWorld {
     readonly store: MemoryStore,
   ) {
     this.aws = new Aws(createClients(simClientOptions(cloud)), { clock: cloud.clock, random: () => cloud.rng.next() });
+    this.preflight = localPreflight(cloud);
     this.engine = new Engine({
       store,
       aws: this.aws,
@@ -42,7 +63,25 @@ export class LocalWorld {
       modules: MODULES,
       owner: `kpo-local:${process.pid}`,
       settings: { ...DEFAULT_SETTINGS, configurationGraceMs: 10 * 60_000 },
+      preflight: this.preflight,
     });
+  }
+
+  /** Stores a document, seeding the network it names first (see `network.ts`). */
+  async apply(doc: Playground): ReturnType<MemoryStore['apply']> {
+    this.seedNetwork(doc);
+    return this.store.apply(doc);
+  }
+
+  /** Seeds the network a valid document names (one that does not resolve is left to validation). */
+  seedNetwork(doc: Playground): void {
+    let resolved: ReturnType<typeof resolvePlayground>;
+    try {
+      resolved = resolvePlayground(doc);
+    } catch {
+      return;
+    }
+    seedNetworkFor(this.cloud, resolved);
   }
 
   static async open(dir: string = DEFAULT_LOCAL_DIR): Promise<LocalWorld> {

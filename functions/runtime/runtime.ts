@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Engine, type EngineLog } from '../../reconcilers/engine/engine.js';
+import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
 import { MODULES } from '../../reconcilers/registry.js';
 import { Aws, type CallRecord, type ClientOptions, createClients } from '../../lib/aws.js';
 import { type Clock, systemClock } from '../../lib/clock.js';
@@ -22,6 +23,8 @@ export interface RuntimeOverrides {
   owner?: string;
   log?: EngineLog;
   onCall?: (record: CallRecord) => void;
+  /** The network preflight (local mode's seeds the simulated network first). */
+  preflight?: NetworkPreflight;
 }
 
 export interface Runtime {
@@ -64,6 +67,7 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
     owner: o.owner ?? `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}:${process.pid}`,
     settings: config.settings,
     ...(o.log ? { log: o.log } : {}),
+    ...(o.preflight ? { preflight: o.preflight } : {}),
   });
   return { config, store, aws, engine, clock };
 }

@@ -32,6 +32,11 @@ export interface SeedNetworkOptions {
   /** Default: both on. */
   enableDnsSupport?: boolean;
   enableDnsHostnames?: boolean;
+  /**
+   * A VPC that exists keeps its DNS attributes and default routes as they are (someone changed them on purpose):
+   * only missing subnets are added, to the seeded route table of their role. Default false: complete everything.
+   */
+  keepChanges?: boolean;
 }
 
 export interface SeededNetwork {
@@ -79,17 +84,21 @@ function seededTable(m: Ec2Model, vpcId: string, role: 'public' | 'private'): Ro
 export function seedNetwork(cloud: SimCloud, opts: SeedNetworkOptions): SeededNetwork {
   const m = ec2Of(cloud);
   const net = m.state.net;
+  const existed = m.state.vpcs[opts.vpcId] !== undefined;
   const vpc = m.state.vpcs[opts.vpcId] ?? m.vpcs.addVpc(opts.vpcId, opts.cidr ?? '10.0.0.0/16');
-  vpc.enableDnsSupport = opts.enableDnsSupport ?? true;
-  vpc.enableDnsHostnames = opts.enableDnsHostnames ?? true;
+  const repair = !(existed && opts.keepChanges === true);
+  if (repair) {
+    vpc.enableDnsSupport = opts.enableDnsSupport ?? true;
+    vpc.enableDnsHostnames = opts.enableDnsHostnames ?? true;
+  }
   let igwId = net.vpcInternetGateway[vpc.id];
-  if (!igwId) {
+  if (!igwId && repair) {
     igwId = `igw-${cloud.nextId(17)}`;
     m.vpcs.addInternetGateway(igwId);
     m.vpcs.attach(igwId, vpc.id);
   }
   const publicTable = seededTable(m, vpc.id, 'public');
-  if (!publicTable.routes.some((r) => r.destination === '0.0.0.0/0')) {
+  if (igwId && repair && !publicTable.routes.some((r) => r.destination === '0.0.0.0/0')) {
     m.vpcs.addRoute(publicTable, '0.0.0.0/0', { gatewayId: igwId, natGatewayId: undefined });
   }
   const add = (s: SeedSubnet) => {
@@ -102,7 +111,7 @@ export function seedNetwork(cloud: SimCloud, opts: SeedNetworkOptions): SeededNe
   if (privates.length === 0) {
     return {
       vpcId: vpc.id,
-      internetGatewayId: igwId,
+      internetGatewayId: igwId ?? '',
       publicRouteTableId: publicTable.id,
       privateRouteTableId: undefined,
       natGatewayId: undefined,
@@ -111,7 +120,7 @@ export function seedNetwork(cloud: SimCloud, opts: SeedNetworkOptions): SeededNe
   }
   const privateTable = seededTable(m, vpc.id, 'private');
   let nat = Object.values(net.natGateways).find((n) => n.vpcId === vpc.id && n.tags[TAG] && n.deletedAt === undefined);
-  if (!nat) {
+  if (!nat && repair) {
     let natSubnet = opts.subnets.find((s) => s.public)?.id;
     if (!natSubnet) {
       natSubnet = `subnet-${cloud.nextId(17)}`;
@@ -121,17 +130,18 @@ export function seedNetwork(cloud: SimCloud, opts: SeedNetworkOptions): SeededNe
     nat = m.vpcs.addNatGateway(`nat-${cloud.nextId(17)}`, natSubnet, alloc.AllocationId, 'public', 0, { [TAG]: 'nat' });
   }
   const route = privateTable.routes.find((r) => r.destination === '0.0.0.0/0');
-  if (!route) m.vpcs.addRoute(privateTable, '0.0.0.0/0', { gatewayId: undefined, natGatewayId: nat.id });
+  if (!route && nat && repair)
+    m.vpcs.addRoute(privateTable, '0.0.0.0/0', { gatewayId: undefined, natGatewayId: nat.id });
   for (const s of privates) {
-    if (!net.subnetRouteTable[s.id]) m.vpcs.associate(privateTable, s.id);
+    if (!net.subnetRouteTable[s.id] && m.state.subnets[s.id]?.vpcId === vpc.id) m.vpcs.associate(privateTable, s.id);
   }
   return {
     vpcId: vpc.id,
-    internetGatewayId: igwId,
+    internetGatewayId: igwId ?? '',
     publicRouteTableId: publicTable.id,
     privateRouteTableId: privateTable.id,
-    natGatewayId: nat.id,
-    natSubnetId: nat.subnetId,
+    natGatewayId: nat?.id,
+    natSubnetId: nat?.subnetId,
   };
 }
 
@@ -171,4 +181,77 @@ export function setVpcDnsAttribute(
     VpcId: vpcId,
     [attribute === 'enableDnsSupport' ? 'EnableDnsSupport' : 'EnableDnsHostnames']: { Value: value },
   });
+}
+
+/**
+ * A security group with the given id, as CreateSecurityGroup makes one: no inbound rule, all outbound traffic
+ * allowed (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html). Untagged, like a group
+ * made in the console. Idempotent: a group with the id is kept as it is. Returns whether it was added.
+ */
+export function seedSecurityGroup(cloud: SimCloud, id: string, vpcId: string): boolean {
+  const m = ec2Of(cloud);
+  if (m.state.securityGroups[id]) return false;
+  m.state.securityGroups[id] = {
+    id,
+    name: `seeded-${id}`,
+    description: 'a security group of the seeded network',
+    vpcId,
+    ingress: [],
+    egress: [{ id: m.ruleId(), protocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: '0.0.0.0/0' }],
+    tags: {},
+    createdAt: cloud.clock.now(),
+  };
+  return true;
+}
+
+const ISOLATED_FROM = 'kpo:sim-isolated-from';
+
+/**
+ * The subnet leaves the route table it uses for a table of its own that has only the `local` route, so it has no
+ * way to the internet while the other subnets keep theirs. Returns the new table's id.
+ */
+export function isolateSubnet(cloud: SimCloud, subnetId: string): string {
+  const m = ec2Of(cloud);
+  const s = m.vpcs.subnetRecord(subnetId);
+  const net = m.state.net;
+  const from = m.vpcs.tableOfSubnet(s);
+  const current = net.subnetRouteTable[s.id];
+  if (current) {
+    const t = net.routeTables[current];
+    if (t) t.associations = Object.fromEntries(Object.entries(t.associations).filter(([, id]) => id !== s.id));
+    delete net.subnetRouteTable[s.id];
+  }
+  const created = m.vpcs.handle('CreateRouteTable', { VpcId: s.vpcId }) as { RouteTable: { RouteTableId: string } };
+  const table = net.routeTables[created.RouteTable.RouteTableId];
+  if (!table) throw new RangeError('route table vanished');
+  table.tags[TAG] = 'isolated';
+  table.tags[ISOLATED_FROM] = from?.id ?? '';
+  m.vpcs.associate(table, s.id);
+  return table.id;
+}
+
+/** Every subnet `isolateSubnet` moved in the VPC goes back to the table it used before; returns how many. */
+export function rejoinSubnets(cloud: SimCloud, vpcId: string): number {
+  const m = ec2Of(cloud);
+  const net = m.state.net;
+  let n = 0;
+  for (const t of Object.values(net.routeTables)) {
+    if (t.vpcId !== vpcId || t.tags[TAG] !== 'isolated') continue;
+    const back = net.routeTables[t.tags[ISOLATED_FROM] ?? ''];
+    for (const subnetId of Object.values(t.associations)) {
+      delete net.subnetRouteTable[subnetId];
+      if (back && !back.main) m.vpcs.associate(back, subnetId);
+      n++;
+    }
+    delete net.routeTables[t.id];
+  }
+  return n;
+}
+
+/** How the seed made a subnet: public (seeded internet-gateway table) or private (any other table). */
+export function seededRole(cloud: SimCloud, subnetId: string): 'public' | 'private' | undefined {
+  const m = ec2Of(cloud);
+  const s = m.state.subnets[subnetId];
+  if (!s) return undefined;
+  return m.vpcs.tableOfSubnet(s)?.tags[TAG] === 'public' ? 'public' : 'private';
 }
