@@ -8,6 +8,7 @@ import { Aws, createClients } from '../../lib/aws.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
 import { MemoryStore } from '../../lib/store/memory.js';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
+import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
 import { MODULES } from '../../reconcilers/registry.js';
 import { DEFAULT_SETTINGS, type OperatorSettings } from '../../reconcilers/engine/types.js';
 import type { Playground } from '../../schemas/playground.js';
@@ -38,6 +39,8 @@ export function createHarness(
     owner?: string;
     /** Pace calls client-side at this share of the AWS-like rates (as the deployed operator does). */
     rateShare?: number;
+    /** The network preflight the engine runs (none by default). */
+    preflight?: NetworkPreflight;
   } = {},
 ): Harness {
   const cloud = createSimCloud({ seed: 7, ...opts });
@@ -50,7 +53,15 @@ export function createHarness(
     ...(opts.rateShare === undefined ? {} : { limiter: new RateLimiter(clock, { scale: opts.rateShare }) }),
   });
   const settings = { ...DEFAULT_SETTINGS, ...opts.settings };
-  const engine = new Engine({ store, aws, clock, modules: MODULES, owner: opts.owner ?? 'test', settings });
+  const engine = new Engine({
+    store,
+    aws,
+    clock,
+    modules: MODULES,
+    owner: opts.owner ?? 'test',
+    settings,
+    ...(opts.preflight ? { preflight: opts.preflight } : {}),
+  });
   const h: Harness = {
     cloud,
     store,
