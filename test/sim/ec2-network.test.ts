@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { type ClientOptions, createClients } from '../../lib/aws.js';
 import type { Ec2Network } from '../../sim/core/types.js';
 import { simClientOptions } from '../../sim/core/plugin.js';
-import { createSimCloud, removeNatRoutes, seedNetwork, setVpcDnsAttribute } from '../../sim/index.js';
+import {
+  createSimCloud,
+  isolateSubnet,
+  rejoinSubnets,
+  removeNatRoutes,
+  seedNetwork,
+  seedSecurityGroup,
+  setVpcDnsAttribute,
+} from '../../sim/index.js';
+import type { Ec2Model } from '../../sim/ec2/model.js';
 
 function world() {
   const cloud = createSimCloud({ seed: 3 });
@@ -106,5 +115,60 @@ describe('EC2 network (simulated cloud)', () => {
 
     // Assess
     expect(again).toEqual(w.seeded);
+  });
+
+  it('an isolated subnet loses its way out while the others keep theirs, and rejoins its table', () => {
+    // Prepare
+    const w = world();
+
+    // Act
+    const table = isolateSubnet(w.cloud, 'subnet-priv-a');
+    const isolated = w.net.internetProblem('subnet-priv-a', false);
+    const other = w.net.internetProblem('subnet-priv-b', false);
+    const back = rejoinSubnets(w.cloud, 'vpc-1');
+
+    // Assess
+    expect(isolated).toMatch(/no active route to 0.0.0.0\/0/);
+    expect(other).toBeUndefined();
+    expect(back).toBe(1);
+    expect(w.cloud.model<Ec2Model>('ec2').state.net.routeTables[table]).toBeUndefined();
+    expect(w.net.internetProblem('subnet-priv-a', false)).toBeUndefined();
+  });
+
+  it('with keepChanges a re-seed adds missing subnets but leaves removed routes and DNS attributes as they are', () => {
+    // Prepare
+    const w = world();
+    removeNatRoutes(w.cloud, 'vpc-1');
+    setVpcDnsAttribute(w.cloud, 'vpc-1', 'enableDnsHostnames', false);
+
+    // Act
+    seedNetwork(w.cloud, {
+      vpcId: 'vpc-1',
+      subnets: [{ id: 'subnet-priv-c', az: 'us-east-1c', public: false }],
+      keepChanges: true,
+    });
+    const kept = { dns: w.net.vpcDns('vpc-1'), path: w.net.internetProblem('subnet-priv-c', false) };
+    seedNetwork(w.cloud, { vpcId: 'vpc-1', subnets: [{ id: 'subnet-priv-c', az: 'us-east-1c', public: false }] });
+
+    // Assess
+    expect(kept.dns).toEqual({ enableDnsSupport: true, enableDnsHostnames: false });
+    expect(kept.path).toMatch(/no active route/);
+    expect(w.net.vpcDns('vpc-1')).toEqual({ enableDnsSupport: true, enableDnsHostnames: true });
+    expect(w.net.internetProblem('subnet-priv-c', false)).toBeUndefined();
+  });
+
+  it('a seeded security group is a new untagged group: no inbound rule, all outbound allowed', () => {
+    // Prepare
+    const w = world();
+
+    // Act
+    const added = seedSecurityGroup(w.cloud, 'sg-user', 'vpc-1');
+    const again = seedSecurityGroup(w.cloud, 'sg-user', 'vpc-1');
+
+    // Assess
+    const g = w.cloud.model<Ec2Model>('ec2').state.securityGroups['sg-user'];
+    expect([added, again]).toEqual([true, false]);
+    expect(g).toMatchObject({ vpcId: 'vpc-1', ingress: [], tags: {} });
+    expect(g?.egress).toEqual([expect.objectContaining({ protocol: '-1', cidrIpv4: '0.0.0.0/0' })]);
   });
 });
