@@ -11,7 +11,7 @@ import { MemoryStore } from '../../lib/store/memory.js';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
 import { targetOf } from '../../reconcilers/fleet/events.js';
 import { playgroundFor } from '../../reconcilers/fleet/heal.js';
-import { MODULES } from '../../reconcilers/registry.js';
+import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
 import { DEFAULT_SETTINGS } from '../../reconcilers/engine/types.js';
 import type { SimSnapshot } from '../../sim/core/cloud.js';
 import { createSimCloud, type SimCloud } from '../../sim/index.js';
@@ -40,6 +40,7 @@ export class LocalWorld {
       aws: this.aws,
       clock: cloud.clock,
       modules: MODULES,
+      health: HEALTH_OBSERVER,
       owner: `kpo-local:${process.pid}`,
       settings: { ...DEFAULT_SETTINGS, configurationGraceMs: 10 * 60_000 },
     });

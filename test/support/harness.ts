@@ -8,7 +8,7 @@ import { Aws, createClients } from '../../lib/aws.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
 import { MemoryStore } from '../../lib/store/memory.js';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
-import { MODULES } from '../../reconcilers/registry.js';
+import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
 import { DEFAULT_SETTINGS, type OperatorSettings } from '../../reconcilers/engine/types.js';
 import type { Playground } from '../../schemas/playground.js';
 import { parseDocument } from '../../schemas/parse.js';
@@ -50,7 +50,15 @@ export function createHarness(
     ...(opts.rateShare === undefined ? {} : { limiter: new RateLimiter(clock, { scale: opts.rateShare }) }),
   });
   const settings = { ...DEFAULT_SETTINGS, ...opts.settings };
-  const engine = new Engine({ store, aws, clock, modules: MODULES, owner: opts.owner ?? 'test', settings });
+  const engine = new Engine({
+    store,
+    aws,
+    clock,
+    modules: MODULES,
+    health: HEALTH_OBSERVER,
+    owner: opts.owner ?? 'test',
+    settings,
+  });
   const h: Harness = {
     cloud,
     store,
