@@ -6,7 +6,8 @@
  * - CreatorRequestId makes creates idempotent; an existing name → NamespaceAlreadyExists / ServiceAlreadyExists;
  * - DeleteNamespace → ResourceInUse while it has services; DeleteService → ResourceInUse while instances are registered;
  * - ListNamespaces / ListServices read a page first and filter it afterwards, as the docs warn.
- * ECS registers and deregisters task IPs through `registerTaskInstance` / `deregisterTaskInstance`.
+ * ECS registers and deregisters task IPs through `registerTaskInstance` / `deregisterTaskInstance`; `resolve` answers
+ * DNS queries for the private namespaces' names (`dns.ts`).
  */
 import type {
   ListTagsForResourceRequest,
@@ -31,7 +32,14 @@ import {
   type CloudMapHost,
   tagList,
 } from './state.js';
-import type { CloudMapModel as CloudMapModelInterface, TaggedResource } from '../core/types.js';
+import type {
+  CloudMapDns,
+  CloudMapModel as CloudMapModelInterface,
+  DnsAnswer,
+  Ec2Network,
+  TaggedResource,
+} from '../core/types.js';
+import { resolveName, type VpcDnsAttributes } from './dns.js';
 
 export interface ServiceDiscoveryModelOptions {
   /** How long namespace operations take (AWS: tens of seconds, a Route 53 hosted zone is created or deleted). */
@@ -42,7 +50,7 @@ export interface ServiceDiscoveryModelOptions {
 
 const MAX_TAGS = 50;
 
-export class ServiceDiscoveryModel implements CloudMapModelInterface, CloudMapHost {
+export class ServiceDiscoveryModel implements CloudMapModelInterface, CloudMapDns, CloudMapHost {
   readonly service = 'servicediscovery' as const;
   state: CloudMapState = emptyState();
   readonly operationMs: number;
@@ -181,6 +189,19 @@ export class ServiceDiscoveryModel implements CloudMapModelInterface, CloudMapHo
 
   deregisterTaskInstance(serviceArn: string, instanceId: string): void {
     this.instances.deregisterTaskInstance(serviceArn, instanceId);
+  }
+
+  resolve(name: string, fromVpcId: string): DnsAnswer {
+    return resolveName(this.state, name, fromVpcId, this.vpcDns(fromVpcId));
+  }
+
+  /** The VPC's DNS attributes from the EC2 model, when one is registered and knows the VPC. */
+  private vpcDns(vpcId: string): VpcDnsAttributes {
+    try {
+      return this.cloud.model<Ec2Network>('ec2').vpcDns(vpcId);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Someone deletes the service from the console: its instances are deregistered first, then it is deleted. */

@@ -18,10 +18,26 @@ export interface TaggableModel extends ServiceModel {
   taggedResources(): TaggedResource[];
 }
 
+/**
+ * What an A query for a Cloud Map private DNS name answers from inside a VPC: the addresses of the healthy
+ * registered instances, NXDOMAIN (no such name in a zone this VPC sees), or no DNS at all (the VPC's DNS
+ * attributes are off), each with the reason.
+ */
+export type DnsAnswer =
+  | { kind: 'ips'; ips: string[] }
+  | { kind: 'NXDOMAIN'; reason: string }
+  | { kind: 'no-dns'; reason: string };
+
 export interface CloudMapModel extends TaggableModel {
   /** Registers a task's IP under the Cloud Map service with this ARN. Unknown ARN → no-op (AWS logs an event). */
   registerTaskInstance(serviceArn: string, instanceId: string, ipv4: string, port: number | undefined): void;
   deregisterTaskInstance(serviceArn: string, instanceId: string): void;
+}
+
+/** Cloud Map's DNS data plane (`cloud.model<CloudMapDns>('servicediscovery')`), e.g. for tools reaching each other by name. */
+export interface CloudMapDns extends ServiceModel {
+  /** Resolves `<service>.<namespace>` as the Amazon-provided DNS server of `fromVpcId` would (no API call). */
+  resolve(name: string, fromVpcId: string): DnsAnswer;
 }
 
 /** A network interface to create in a subnet (a task's awsvpc ENI, a load balancer node, a broker). */

@@ -221,9 +221,19 @@ export class Ec2Vpcs {
     return page(selected, input.NextToken, input.MaxResults);
   }
 
+  /** A Describe* answer: the page's items under `key`, and NextToken when more remain. */
+  private answer<T>(key: string, r: { items: T[]; NextToken?: string }, shape: (item: T) => unknown) {
+    return { [key]: r.items.map(shape), ...(r.NextToken ? { NextToken: r.NextToken } : {}) };
+  }
+
+  /** The `Invalid…ID.NotFound` error EC2 gives for an id of `kind` that does not exist. */
+  private idNotFound(code: string, kind: string) {
+    return (id: string) => this.m.fail(code, `The ${kind} ID '${id}' does not exist`);
+  }
+
   private describeVpcs(input: In) {
     const r = this.describe(this.m.state.vpcs, input.VpcIds, (id) => this.vpcNotFound(id), VPC_FIELDS, input);
-    return { Vpcs: r.items.map((v) => this.vpcShape(v)), ...(r.NextToken ? { NextToken: r.NextToken } : {}) };
+    return this.answer('Vpcs', r, (v) => this.vpcShape(v));
   }
 
   private vpcNotFound(id: string) {
@@ -294,11 +304,11 @@ export class Ec2Vpcs {
     const r = this.describe(
       this.m.state.subnets,
       input.SubnetIds,
-      (id) => this.m.fail('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`),
+      this.idNotFound('InvalidSubnetID.NotFound', 'subnet'),
       SUBNET_FIELDS,
       input,
     );
-    return { Subnets: r.items.map((s) => this.subnetShape(s)), ...(r.NextToken ? { NextToken: r.NextToken } : {}) };
+    return this.answer('Subnets', r, (s) => this.subnetShape(s));
   }
 
   private createRouteTable(input: In) {
@@ -394,14 +404,11 @@ export class Ec2Vpcs {
     const r = this.describe(
       this.net.routeTables,
       input.RouteTableIds,
-      (id) => this.m.fail('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`),
+      this.idNotFound('InvalidRouteTableID.NotFound', 'routeTable'),
       ROUTE_TABLE_FIELDS,
       input,
     );
-    return {
-      RouteTables: r.items.map((t) => this.routeTableShape(t)),
-      ...(r.NextToken ? { NextToken: r.NextToken } : {}),
-    };
+    return this.answer('RouteTables', r, (t) => this.routeTableShape(t));
   }
 
   private routeTarget(input: In): Pick<RouteRecord, 'gatewayId' | 'natGatewayId'> {
@@ -530,14 +537,11 @@ export class Ec2Vpcs {
     const r = this.describe(
       this.net.internetGateways,
       input.InternetGatewayIds,
-      (id) => this.m.fail('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${id}' does not exist`),
+      this.idNotFound('InvalidInternetGatewayID.NotFound', 'internetGateway'),
       IGW_FIELDS,
       input,
     );
-    return {
-      InternetGateways: r.items.map((g) => this.igwShape(g.id)),
-      ...(r.NextToken ? { NextToken: r.NextToken } : {}),
-    };
+    return this.answer('InternetGateways', r, (g) => this.igwShape(g.id));
   }
 
   private allocateAddress() {
@@ -638,7 +642,7 @@ export class Ec2Vpcs {
       // DescribeNatGateways names its filter list `Filter` (API_DescribeNatGateways.html).
       { ...input, Filters: (input as { Filter?: Filter[] }).Filter ?? input.Filters },
     );
-    return { NatGateways: r.items.map((n) => this.natShape(n)), ...(r.NextToken ? { NextToken: r.NextToken } : {}) };
+    return this.answer('NatGateways', r, (n) => this.natShape(n));
   }
 
   private deleteNatGateway(input: In) {
@@ -658,24 +662,21 @@ export class Ec2Vpcs {
     const r = this.describe(
       Object.fromEntries(Object.entries(enis).map(([k, e]) => [k, { ...e, tags: {} }])),
       input.NetworkInterfaceIds,
-      (id) => this.m.fail('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`),
+      this.idNotFound('InvalidNetworkInterfaceID.NotFound', 'networkInterface'),
       ENI_FIELDS,
       input,
     );
-    return {
-      NetworkInterfaces: r.items.map((e) => ({
-        NetworkInterfaceId: e.id,
-        SubnetId: e.subnetId,
-        VpcId: e.vpcId,
-        PrivateIpAddress: e.ip,
-        Description: e.description,
-        InterfaceType: e.interfaceType,
-        Status: 'in-use',
-        Groups: e.groups.map((g) => ({ GroupId: g })),
-        ...(e.publicIp ? { Association: { PublicIp: e.publicIp } } : {}),
-      })),
-      ...(r.NextToken ? { NextToken: r.NextToken } : {}),
-    };
+    return this.answer('NetworkInterfaces', r, (e) => ({
+      NetworkInterfaceId: e.id,
+      SubnetId: e.subnetId,
+      VpcId: e.vpcId,
+      PrivateIpAddress: e.ip,
+      Description: e.description,
+      InterfaceType: e.interfaceType,
+      Status: 'in-use',
+      Groups: e.groups.map((g) => ({ GroupId: g })),
+      ...(e.publicIp ? { Association: { PublicIp: e.publicIp } } : {}),
+    }));
   }
 }
 

@@ -6,11 +6,6 @@
  * ReplaceRoute, DeleteRoute) run on moto and on the simulated cloud, compared through a normalised transcript.
  */
 import {
-  AllocateAddressCommand,
-  AssociateRouteTableCommand,
-  AttachInternetGatewayCommand,
-  CreateInternetGatewayCommand,
-  CreateNatGatewayCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
@@ -22,39 +17,18 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
-  type EC2Client,
+  AssociateRouteTableCommand,
   ModifyVpcAttributeCommand,
   ReplaceRouteCommand,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { type ClientOptions, createClients } from '../../lib/aws.js';
-import { SimCloud } from '../../sim/core/cloud.js';
-import { simClientOptions } from '../../sim/core/plugin.js';
-import { Ec2Model } from '../../sim/ec2/model.js';
-import { motoClientOptions } from '../support/moto.js';
+import { type Backend, createSubnet, moto, outcome, publicWayOut, simWith } from './ec2-backends.js';
 
-type Backend = { name: 'moto' | 'sim'; ec2: EC2Client };
-
-const moto = (): Backend => ({ name: 'moto', ec2: createClients(motoClientOptions()).ec2 });
-
-function sim(): Backend {
-  const cloud = new SimCloud({ seed: 11 });
-  cloud.register(new Ec2Model(cloud));
-  return { name: 'sim', ec2: createClients(simClientOptions(cloud) as unknown as ClientOptions).ec2 };
-}
-
-async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as Error).name;
-  }
-}
+const sim = () => simWith(11);
 
 async function scenario(b: Backend) {
-  const ec2 = b.ec2;
+  const ec2 = b.clients.ec2;
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }))).Vpc?.VpcId ?? '';
   const dns = async () => ({
     support: (await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsSupport' })))
@@ -65,25 +39,15 @@ async function scenario(b: Backend) {
   const dnsAtCreate = await dns();
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
   const dnsAfter = await dns();
-  const subnet = async (cidr: string, az: string) =>
-    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az }))).Subnet
-      ?.SubnetId ?? '';
-  const pub = await subnet('10.42.0.0/24', 'us-east-1a');
-  const priv = await subnet('10.42.1.0/24', 'us-east-1b');
+  const pub = await createSubnet(ec2, vpcId, '10.42.0.0/24', 'us-east-1a');
+  const priv = await createSubnet(ec2, vpcId, '10.42.1.0/24', 'us-east-1b');
   const outside = await outcome(
     ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.99.0.0/24', AvailabilityZone: 'us-east-1a' })),
   );
-  const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
-  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
-  const pubRt = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId ?? '';
-  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: pubRt, SubnetId: pub }));
-  await ec2.send(new CreateRouteCommand({ RouteTableId: pubRt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
+  const { igw, table: pubRt, allocation: alloc, nat: natId } = await publicWayOut(ec2, vpcId, pub);
   const duplicateRoute = await outcome(
     ec2.send(new CreateRouteCommand({ RouteTableId: pubRt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw })),
   );
-  const alloc = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId ?? '';
-  const nat = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: pub, AllocationId: alloc }))).NatGateway;
-  const natId = nat?.NatGatewayId ?? '';
   const privRt = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId ?? '';
   await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privRt, SubnetId: priv }));
   await ec2.send(

@@ -19,36 +19,14 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
-import { type AwsClients, type ClientOptions, createClients } from '../../lib/aws.js';
-import { SimCloud } from '../../sim/core/cloud.js';
-import { Ec2Model } from '../../sim/ec2/model.js';
 import { ElbV2Model } from '../../sim/elb/model.js';
-import { simClientOptions } from '../../sim/core/plugin.js';
-import { motoClientOptions } from '../support/moto.js';
+import { type Backend, moto, outcome, simWith } from './ec2-backends.js';
 
 const RUN = randomUUID().slice(0, 6);
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${RUN}-${++counter}`;
 
-type Backend = { name: 'moto' | 'sim'; clients: AwsClients };
-
-const moto = (): Backend => ({ name: 'moto', clients: createClients(motoClientOptions()) });
-
-function sim(): Backend {
-  const cloud = new SimCloud({ seed: 6 });
-  cloud.register(new Ec2Model(cloud));
-  cloud.register(new ElbV2Model(cloud));
-  return { name: 'sim', clients: createClients(simClientOptions(cloud) as unknown as ClientOptions) };
-}
-
-async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as Error).name;
-  }
-}
+const sim = () => simWith(6, (cloud) => new ElbV2Model(cloud));
 
 const tcp = (port: number, cidr: string): IpPermission => ({
   IpProtocol: 'tcp',

@@ -52,15 +52,7 @@ export async function network(b: Backend) {
   return { vpc, subnets: subnets.slice(0, 2), spare: subnets[2] ?? '', sg: await group(), sg2: await group() };
 }
 
-/** The error name a call failed with, or 'ok'. */
-export async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as Error).name;
-  }
-}
+export { outcome } from './ec2-backends.js';
 
 export const TAGS = [{ Key: 'kpo.io/uid', Value: 'contract' }];
 

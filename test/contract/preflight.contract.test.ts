@@ -5,15 +5,8 @@
  * filter) must parse moto's responses into the same network the checks expect, and find what was broken.
  */
 import {
-  AllocateAddressCommand,
-  AssociateRouteTableCommand,
-  AttachInternetGatewayCommand,
-  CreateInternetGatewayCommand,
-  CreateNatGatewayCommand,
   CreateRouteCommand,
-  CreateRouteTableCommand,
   CreateSecurityGroupCommand,
-  CreateSubnetCommand,
   CreateVpcCommand,
   DeleteRouteCommand,
   DescribeRouteTablesCommand,
@@ -27,33 +20,16 @@ import { resolvePlayground } from '../../reconcilers/engine/resolve.js';
 import type { Playground } from '../../schemas/playground.js';
 import { loadExample } from '../support/harness.js';
 import { motoClientOptions } from '../support/moto.js';
+import { createSubnet, publicWayOut } from './ec2-backends.js';
 
 async function motoNetwork(ec2: ReturnType<typeof createClients>['ec2'], octet: number) {
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16` }))).Vpc?.VpcId ?? '';
   // A VPC created through the API has enableDnsHostnames off (https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html)
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-  const subnet = async (i: number, az: string) =>
-    (
-      await ec2.send(
-        new CreateSubnetCommand({
-          VpcId: vpcId,
-          CidrBlock: `10.${octet}.${i}.0/24`,
-          AvailabilityZone: `us-east-1${az}`,
-        }),
-      )
-    ).Subnet?.SubnetId ?? '';
+  const subnet = (i: number, az: string) => createSubnet(ec2, vpcId, `10.${octet}.${i}.0/24`, `us-east-1${az}`);
   const privates = [await subnet(1, 'a'), await subnet(2, 'b'), await subnet(3, 'c')];
   const pub = await subnet(9, 'a');
-  const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? '';
-  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
-  const publicTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId ?? '';
-  await ec2.send(
-    new CreateRouteCommand({ RouteTableId: publicTable, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }),
-  );
-  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicTable, SubnetId: pub }));
-  const eip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId ?? '';
-  const nat =
-    (await ec2.send(new CreateNatGatewayCommand({ SubnetId: pub, AllocationId: eip }))).NatGateway?.NatGatewayId ?? '';
+  const { igw, table: publicTable, nat } = await publicWayOut(ec2, vpcId, pub);
   const tables = await ec2.send(
     new DescribeRouteTablesCommand({
       Filters: [

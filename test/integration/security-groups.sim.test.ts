@@ -27,6 +27,17 @@ async function readySeed(h: Harness) {
   return { doc, name, uid, names: namesFor(name, uid) };
 }
 
+/** A harness with the external-Kafka example converged to ready. */
+async function readyExternal(seed: number) {
+  const h = createHarness({ seed });
+  const doc = loadExample('external-kafka.yaml');
+  await h.store.apply(doc);
+  const name = doc.metadata.name;
+  await h.runUntil(name, (r) => r.outcome === 'ready');
+  const uid = (await h.store.get(name))?.metadata.uid ?? '';
+  return { h, doc, name, names: namesFor(name, uid) };
+}
+
 const groups = (h: Harness) =>
   Object.values((h.cloud.model<Ec2Model>('ec2').snapshot() as Ec2State).securityGroups).filter((g) =>
     g.name.startsWith('kpo-'),
@@ -166,13 +177,7 @@ describe('operator-owned security groups (simulated cloud)', () => {
 
   it('a changed network.securityGroupIds rolls the services onto [tasks group, new groups]', async () => {
     // Prepare
-    const h = createHarness({ seed: 36 });
-    const doc = loadExample('external-kafka.yaml');
-    await h.store.apply(doc);
-    const name = doc.metadata.name;
-    await h.runUntil(name, (r) => r.outcome === 'ready');
-    const uid = (await h.store.get(name))?.metadata.uid ?? '';
-    const names = namesFor(name, uid);
+    const { h, doc, name, names } = await readyExternal(36);
     const changed = structuredClone(doc);
     changed.spec.network.securityGroupIds = ['sg-0fedcba9876543210', 'sg-0123456789abcdef0'];
 
@@ -192,13 +197,7 @@ describe('operator-owned security groups (simulated cloud)', () => {
 
   it('when nothing is exposed any more, the tasks group stops admitting the load balancer group and that group goes', async () => {
     // Prepare
-    const h = createHarness({ seed: 37 });
-    const doc = loadExample('external-kafka.yaml');
-    await h.store.apply(doc);
-    const name = doc.metadata.name;
-    await h.runUntil(name, (r) => r.outcome === 'ready');
-    const uid = (await h.store.get(name))?.metadata.uid ?? '';
-    const names = namesFor(name, uid);
+    const { h, doc, name, names } = await readyExternal(37);
     const changed = structuredClone(doc);
     for (const c of changed.spec.components ?? []) delete c.expose;
 
