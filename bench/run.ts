@@ -30,13 +30,19 @@ const steady = await steadyState();
 row('steady state: mutating calls per pass (seed)', String(steady.mutating), '0', steady.mutating === 0);
 row(
   'steady state: reads per AWS resource kind',
-  `${steady.readsPerKind.toFixed(2)} (${steady.reads} reads, ${steady.kinds} kinds, ${steady.resources} resources)`,
+  `${steady.readsPerKind.toFixed(2)} (${steady.resourceReads} resource reads, ${steady.kinds} kinds, ${steady.resources} resources)`,
   '≤ 1',
   steady.readsPerKind <= 1,
 );
 row(
-  'steady state: reads vs per-resource Describe baseline',
-  `${steady.reads} vs ${steady.baselineReads} (1/${(1 / steady.ratio).toFixed(1)})`,
+  'steady state: DescribeTargetHealth calls per pass (one per exposed target group)',
+  `${steady.healthReads} for ${steady.targetGroups} target groups`,
+  `≤ ${steady.targetGroups}`,
+  steady.healthReads <= steady.targetGroups,
+);
+row(
+  'steady state: resource reads vs per-resource Describe baseline',
+  `${steady.resourceReads} vs ${steady.baselineReads} (1/${(1 / steady.ratio).toFixed(1)})`,
   '≤ 1/5',
   steady.ratio <= 0.2,
 );

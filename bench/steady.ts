@@ -1,6 +1,8 @@
 /**
  * Steady-state cost of one pass over a converged seed playground, next to a naive observer that reads each
- * resource on its own (one Describe and one tags read per resource), measured in the same run.
+ * resource on its own (one Describe and one tags read per resource), measured in the same run. The health reads
+ * (one DescribeTargetHealth per exposed target group, which has no batched form) are counted apart: the baseline
+ * would make the same ones.
  */
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
@@ -28,7 +30,14 @@ export interface SteadyResult {
   resources: number;
   kinds: number;
   mutating: number;
+  /** Every read of the pass: resource observation plus health. */
   reads: number;
+  /** Resource-observation reads (what the per-resource baseline is compared with). */
+  resourceReads: number;
+  /** DescribeTargetHealth calls: one per exposed component's target group (no batched form exists). */
+  healthReads: number;
+  /** Exposed components' target groups in the playground. */
+  targetGroups: number;
   readsPerKind: number;
   baselineReads: number;
   ratio: number;
@@ -98,14 +107,19 @@ export async function steadyState(): Promise<SteadyResult> {
   }
   const baseline = h.cloud.ledger.slice(base).length;
   const reads = calls.filter((e) => !e.mutating).length;
+  const healthReads = calls.filter((e) => e.operation === 'DescribeTargetHealth').length;
+  const resourceReads = reads - healthReads;
   return {
     resources: resources.length,
     kinds: KIND_ORDER.length,
     mutating: calls.filter((e) => e.mutating).length,
     reads,
-    readsPerKind: reads / KIND_ORDER.length,
+    resourceReads,
+    healthReads,
+    targetGroups: resources.filter((r) => r.kind === 'elb-target-group').length,
+    readsPerKind: resourceReads / KIND_ORDER.length,
     baselineReads: baseline,
-    ratio: reads / baseline,
+    ratio: resourceReads / baseline,
     passesToReady: results.length,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole lifecycle of the seed playground on the embedded simulated cloud, in under a
  * minute of wall time (simulated time runs on a virtual clock: MSK takes its real 20 minutes).
- *   apply → converge (live) → endpoints → a service deleted out of band → healed by the event →
+ *   apply → converge (live) → endpoints → component health → a service deleted out of band → healed by the event →
  *   delete → MSK configuration collected → nothing left.
  * Exits non-zero if any step does not reach its expected state.
  */
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { colorsFor } = await import('../cli/output.js');
+const { componentsTable } = await import('../cli/render.js');
 const { inventory } = await import('../cli/commands/local.js');
 const { LocalWorld } = await import('../cli/local/world.js');
 const { collectGarbage } = await import('../reconcilers/fleet/collect.js');
@@ -79,7 +80,17 @@ try {
   for (const [k, u] of Object.entries(e.urls ?? {})) say(`  ${k.padEnd(19)} ${c.underline(u)}`);
   for (const [k, s] of Object.entries(e.services ?? {})) say(c.dim(`  ${k.padEnd(19)} ${s}`));
 
-  step(4, 'someone deletes the connect service behind the operator’s back');
+  step(4, 'component health (Ready means it works, as far as AWS can tell)');
+  const healthy = ready?.status?.conditions?.find((x) => x.type === 'Healthy');
+  if (healthy?.status !== 'True') fail(`not Healthy: ${healthy?.message ?? 'no Healthy condition'}`);
+  say(
+    componentsTable(ready?.status ? { ...doc, status: ready.status } : doc, c)
+      .replace(/^/gm, '  ')
+      .trimEnd(),
+  );
+  say(c.green(`✓ Healthy: ${healthy?.message}`));
+
+  step(5, 'someone deletes the connect service behind the operator’s back');
   const cluster = ready?.status?.resources?.find((r) => r.kind === 'ecs-cluster')?.id ?? '';
   world.cloud.drainEvents(); // earlier events were about the playground's own creation
   world.cloud.model<import('../sim/ecs/model.js').EcsModel>('ecs').tamperDeleteService(cluster, 'connect');
@@ -107,7 +118,7 @@ try {
   if (healed?.outcome !== 'ready' || !recreated) fail('the connect service was not restored');
   say(c.green(`✓ healed: the connect service is back and the playground is Ready again (${clock()})`));
 
-  step(5, 'delete the playground');
+  step(6, 'delete the playground');
   await world.store.markForDeletion(name, { now: world.cloud.clock.now() });
   let passes = 0;
   const gone = await world.reconcileUntil(
@@ -126,7 +137,7 @@ try {
   if (gone?.outcome !== 'deleted') fail('teardown did not finish');
   say(c.green(`✓ deleted in dependency order over ${passes} passes; the document is gone`));
 
-  step(6, 'orphan sweep and what is left');
+  step(7, 'orphan sweep and what is left');
   const gc = await collectGarbage({
     aws: world.aws,
     store: world.store,

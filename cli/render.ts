@@ -76,10 +76,14 @@ export function describePlayground(d: Playground, now: number, c: Colors): strin
   if (d.metadata.deletionTimestamp) kv('Deleting', `since ${d.metadata.deletionTimestamp}`);
   out.push('', c.bold('Conditions:'));
   for (const x of s.conditions ?? [])
-    out.push(`  ${x.type.padEnd(6)} ${x.status.padEnd(5)} ${x.reason}  ${c.dim(x.message)}`);
+    out.push(`  ${x.type.padEnd(7)} ${x.status.padEnd(7)} ${x.reason}  ${c.dim(x.message)}`);
   if (s.problems?.length) {
     out.push('', c.bold('Problems:'));
     for (const p of s.problems) out.push(`  ${c.red(p.path || '/')}  ${p.message} ${c.dim(`(${p.code})`)}`);
+  }
+  if (s.components && Object.keys(s.components).length > 0) {
+    out.push('', c.bold('Components:'));
+    out.push(componentsTable(d, c).replace(/^/gm, '  ').trimEnd());
   }
   out.push('', c.bold('Resources:'));
   const t = new Table({ head: ['KIND', 'KEY', 'NAME', 'STATE', 'MESSAGE'], ...plain });
@@ -102,6 +106,36 @@ export function describePlayground(d: Playground, now: number, c: Colors): strin
     // an invalid document has no estimate
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Reasons a component is not healthy yet rather than unhealthy (reconcilers/health/plan.ts). */
+const PENDING_REASONS = new Set(['HealthPending', 'TasksStarting', 'ServiceMissing']);
+
+/** `1/1`, `1/1 (+1 pending)`. */
+function tasksText(h: NonNullable<NonNullable<Playground['status']>['components']>[string]): string {
+  return `${h.running}/${h.desired}${h.pending ? ` (+${h.pending} pending)` : ''}`;
+}
+
+/**
+ * Per-component health (status.components): tasks running/desired, target health (healthy/registered and the
+ * worst state with its ELB reason code), the last stopped task's reason, and what is wrong or fine.
+ */
+export function componentsTable(d: Playground, c: Colors): string {
+  const t = new Table({ head: ['COMPONENT', 'HEALTHY', 'TASKS', 'TARGETS', 'LAST STOPPED', 'MESSAGE'], ...plain });
+  for (const [name, h] of Object.entries(d.status?.components ?? {})) {
+    const targets = h.targets
+      ? `${h.targets.healthy}/${h.targets.total - h.targets.draining} ${h.targets.state}${h.targets.reason ? ` (${h.targets.reason})` : ''}`
+      : '-';
+    t.push([
+      name,
+      h.healthy ? c.green('yes') : PENDING_REASONS.has(h.reason ?? '') ? c.cyan('pending') : c.red('no'),
+      tasksText(h),
+      targets,
+      h.lastStoppedReason ? `${h.lastStoppedReason}${h.lastStoppedAt ? ` (${h.lastStoppedAt})` : ''}` : '-',
+      h.message,
+    ]);
+  }
+  return `${t.toString()}\n`;
 }
 
 const SIGN: Record<Step['type'], string> = {

@@ -88,7 +88,7 @@ const money = (n: number | undefined) => (n === undefined ? '-' : `$${n.toFixed(
 /** `get -o wide`: the plain columns plus health, TTL left, hourly cost, bootstrap servers and every URL. */
 export function wideTable(docs: Playground[], now: number, c: Colors): string {
   const t = new Table({
-    head: ['NAME', 'PHASE', 'READY', 'HEALTHY', 'GEN', 'AGE', 'TTL', 'COST/H', 'BOOTSTRAP', 'URLS'],
+    head: ['NAME', 'PHASE', 'READY', 'HEALTH', 'GEN', 'AGE', 'TTL', 'COST/H', 'BOOTSTRAP', 'URLS'],
     ...plainTable,
     chars: { ...plainTable.chars, middle: '  ' },
   });
@@ -115,7 +115,7 @@ export function wideTable(docs: Playground[], now: number, c: Colors): string {
 const COLS = [24, 13, 8, 8, 8, 6, 9] as const;
 
 export function watchHeader(): string {
-  return ['NAME', 'PHASE', 'READY', 'HEALTHY', 'GEN', 'AGE', 'TTL'].map((h, i) => h.padEnd(COLS[i] ?? 0)).join(' ');
+  return ['NAME', 'PHASE', 'READY', 'HEALTH', 'GEN', 'AGE', 'TTL'].map((h, i) => h.padEnd(COLS[i] ?? 0)).join(' ');
 }
 
 export function watchRow(s: PlaygroundSummary, c: Colors): string {

@@ -35,3 +35,6 @@ export const MODULES: readonly AnyKindModule[] = KIND_ORDER.map((kind) => {
 
 /** The network preflight every deployed engine runs before it creates anything. */
 export { networkPreflight as NETWORK_PREFLIGHT } from './ec2/preflight.js';
+
+/** The health observer every deployed engine runs after applying the plan (Ready requires Healthy). */
+export { healthObserver as HEALTH_OBSERVER } from './health/observe.js';

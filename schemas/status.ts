@@ -31,12 +31,21 @@ export const StatusEvent = T.Object({
 });
 export type StatusEvent = Static<typeof StatusEvent>;
 
+/**
+ * What DescribeTargetHealth says about a component's target group, counted per state
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html).
+ */
 export const TargetHealthStatus = T.Object({
   healthy: T.Integer({ description: 'Targets in state healthy.' }),
-  total: T.Integer({ description: 'Targets registered in the target group.' }),
-  /** The worst state among the targets: healthy | initial | unhealthy | unused | draining | unavailable. */
+  unhealthy: T.Integer({ description: 'Targets failing the health check (unhealthy).' }),
+  initial: T.Integer({ description: 'Targets still being registered or checked for the first time (initial).' }),
+  draining: T.Integer({ description: 'Targets being deregistered (draining); not counted against health.' }),
+  unused: T.Integer({ description: 'Targets the load balancer does not route to (unused).' }),
+  unavailable: T.Integer({ description: 'Targets whose health is unavailable.' }),
+  total: T.Integer({ description: 'Targets registered in the target group (draining ones included).' }),
+  /** The worst state among the targets: unhealthy | unused | unavailable | initial | healthy | draining | none. */
   state: T.String(),
-  /** ELB reason code of that state, e.g. Target.Timeout, Target.ResponseCodeMismatch, Target.FailedHealthChecks. */
+  /** ELB reason code of the first target in that state, e.g. Target.Timeout, Target.ResponseCodeMismatch. */
   reason: T.Optional(T.String()),
   description: T.Optional(T.String()),
 });
@@ -48,16 +57,17 @@ export const ComponentHealth = T.Object({
   running: T.Integer(),
   desired: T.Integer(),
   pending: T.Optional(T.Integer()),
-  /** Exposed components only: the health of their target group's targets. */
+  /** Exposed components only, once their service is steady: the health of their target group's targets. */
   targets: T.Optional(TargetHealthStatus),
   /** ECS stoppedReason of the latest stopped task, e.g. CannotPullContainerError: … */
   lastStoppedReason: T.Optional(T.String()),
   lastStoppedAt: T.Optional(T.String()),
-  /** Tasks that stopped in the recent window (a stop loop when > 1 while running < desired). */
+  /** Tasks that failed or stopped in the recent window (a stop loop when ≥ 2 while running < desired). */
   recentStops: T.Optional(T.Integer()),
-  /** CamelCase reason when not healthy, e.g. TargetsUnhealthy, TasksStopping, ImagePullFailed. */
+  /** CamelCase reason when not healthy, e.g. TargetsUnhealthy, TasksStopping, HealthPending. */
   reason: T.Optional(T.String()),
-  message: T.Optional(T.String()),
+  /** What is wrong and what to do, or what is healthy. */
+  message: T.String(),
 });
 export type ComponentHealth = Static<typeof ComponentHealth>;
 

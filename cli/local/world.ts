@@ -11,9 +11,9 @@ import { MemoryStore } from '../../lib/store/memory.js';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
 import { targetOf } from '../../reconcilers/fleet/events.js';
 import { playgroundFor } from '../../reconcilers/fleet/heal.js';
-import { MODULES, NETWORK_PREFLIGHT } from '../../reconcilers/registry.js';
 import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
 import { resolvePlayground } from '../../reconcilers/engine/resolve.js';
+import { HEALTH_OBSERVER, MODULES, NETWORK_PREFLIGHT } from '../../reconcilers/registry.js';
 import { DEFAULT_SETTINGS } from '../../reconcilers/engine/types.js';
 import type { Playground } from '../../schemas/playground.js';
 import type { SimSnapshot } from '../../sim/core/cloud.js';
@@ -61,6 +61,7 @@ export class LocalWorld {
       aws: this.aws,
       clock: cloud.clock,
       modules: MODULES,
+      health: HEALTH_OBSERVER,
       owner: `kpo-local:${process.pid}`,
       settings: { ...DEFAULT_SETTINGS, configurationGraceMs: 10 * 60_000 },
       preflight: this.preflight,

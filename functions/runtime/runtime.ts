@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Engine, type EngineLog } from '../../reconcilers/engine/engine.js';
 import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
-import { MODULES } from '../../reconcilers/registry.js';
+import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
 import { Aws, type CallRecord, type ClientOptions, createClients } from '../../lib/aws.js';
 import { type Clock, systemClock } from '../../lib/clock.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
@@ -64,6 +64,7 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
     aws,
     clock,
     modules: MODULES,
+    health: HEALTH_OBSERVER,
     owner: o.owner ?? `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}:${process.pid}`,
     settings: config.settings,
     ...(o.log ? { log: o.log } : {}),

@@ -153,6 +153,21 @@ export interface EcsServiceObserved extends EcsServiceSpec {
   runningCount: number;
   /** Task definition of a deployment the circuit breaker failed (while it is still listed). */
   failedTaskDefinition: string;
+  /** What DescribeServices says about the tasks, for the health report (`reconcilers/health`). */
+  tasks?: ServiceTaskFacts;
+}
+
+/** Task counts and stop signals of a service, as DescribeServices reports them. */
+export interface ServiceTaskFacts {
+  pending: number;
+  /** Failed tasks of the PRIMARY deployment (tasks that did not reach RUNNING or failed a health check). */
+  failedTasks: number;
+  /** When the service's recent events reported stopped, failed or unhealthy tasks (epoch ms, newest first). */
+  stopEvents: number[];
+  /** The newest such event's message. */
+  lastStopEvent?: string;
+  /** When the PRIMARY deployment started (epoch ms): the health-check grace period counts from it. */
+  deployedAt?: number;
 }
 
 const sorted = (xs: readonly string[]) => [...xs].sort().join(',');

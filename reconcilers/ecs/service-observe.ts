@@ -4,7 +4,7 @@
  */
 import type { Service } from '@aws-sdk/client-ecs';
 import { tagsOf } from './common.js';
-import type { EcsServiceObserved } from './predicates.js';
+import type { EcsServiceObserved, ServiceTaskFacts } from './predicates.js';
 import { isOwnedBy } from '../engine/ownership.js';
 import type { ObservedResource } from '../engine/types.js';
 
@@ -33,6 +33,27 @@ function circuitBreakerFailure(s: Service, key: string, known: Record<string, st
   const failed = known[`${KIND}/${key}/failedTaskDefinition`];
   const rolledBackTo = known[`${KIND}/${key}/rolledBackTo`];
   return failed && rolledBackTo === td ? { failed, rolledBackTo } : { failed: '', rolledBackTo: '' };
+}
+
+/**
+ * Service event messages that mean a task stopped or failed, e.g. "(service x) has stopped 1 running tasks",
+ * "(service x) (task y) failed container health checks.", "(service x) (port 80) is unhealthy in (target-group …)",
+ * "(service x) is unable to consistently start tasks successfully."
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-unhealthy-event-messages.html).
+ */
+const STOP_EVENT =
+  /has stopped \d+ running task|failed (container |ELB )?health checks|is unhealthy in|unable to consistently start tasks|failed to start/i;
+
+export function taskFacts(s: Service): ServiceTaskFacts {
+  const primary = s.deployments?.find((d) => d.status === 'PRIMARY');
+  const stops = (s.events ?? []).slice(0, 20).filter((e) => STOP_EVENT.test(e.message ?? ''));
+  return {
+    pending: s.pendingCount ?? 0,
+    failedTasks: primary?.failedTasks ?? 0,
+    stopEvents: stops.map((e) => e.createdAt?.getTime() ?? 0),
+    ...(stops[0]?.message ? { lastStopEvent: stops[0].message } : {}),
+    ...(primary?.createdAt ? { deployedAt: primary.createdAt.getTime() } : {}),
+  };
 }
 
 export function toObserved(
@@ -85,6 +106,7 @@ export function toObserved(
       rolloutState,
       runningCount: s.runningCount ?? 0,
       failedTaskDefinition: breaker.failed,
+      tasks: taskFacts(s),
     },
     outputs: {
       arn: s.serviceArn,

@@ -15,6 +15,7 @@ import type { Playground, Status, StatusEvent } from '../../schemas/playground.j
 import type { PreflightProblem } from '../../schemas/status.js';
 import { validateDocument } from '../../schemas/validate.js';
 import { buildStatus, event } from './status.js';
+import { carriedHealth, type HealthObserver, type HealthReport, healthRequeueMs } from './health-port.js';
 import { awsContext } from './context.js';
 import { namesFor } from './names.js';
 import { isAction, planPlayground, stepId } from './planner.js';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   modules: readonly AnyKindModule[];
   /** Checks the network before anything is created (`reconcilers/ec2/preflight.ts`); none when unset. */
   preflight?: NetworkPreflight;
+  /** Reads each component's health after the plan is applied (`reconcilers/health`); Ready requires it. */
+  health?: HealthObserver;
   /** Lease owner id: who is reconciling (function request id, host:pid). */
   owner: string;
   settings?: Partial<OperatorSettings>;
@@ -297,6 +300,7 @@ export class Engine {
         steps = planFor();
       }
       steps = planFor();
+      const health = deleting || passError ? undefined : await this.observeHealth(ctx, doc.status);
 
       if (deleting && world.owned().length === 0 && Object.keys(pending).length === 0 && !passError) {
         await store.remove(name, { token });
@@ -304,7 +308,7 @@ export class Engine {
       }
       const blocked = observedState.preflight && preflightErrors(observedState.preflight.problems).length > 0;
       const requeueAfterMs = Math.max(
-        this.requeue(steps, passError, doc.status),
+        Math.min(this.requeue(steps, passError, doc.status), healthRequeueMs(health) ?? Number.POSITIVE_INFINITY),
         blocked && !passError ? PREFLIGHT_BLOCKED_REQUEUE_MS : 0,
       );
       let status = buildStatus({
@@ -321,6 +325,7 @@ export class Engine {
         expiresAt,
         requeueAfterMs,
         namespace: observedState.names.namespace,
+        ...(health ? { health } : {}),
       });
       if (observedState.preflight)
         status = withPreflight(status, observedState.preflight, {
@@ -357,6 +362,21 @@ export class Engine {
     };
     await write(status);
     return { name, outcome: 'error', requeueAfterMs, steps, actions, status };
+  }
+
+  /** The health report, or what the last status said when its reads fail (a crash still propagates). */
+  private async observeHealth(
+    ctx: Parameters<HealthObserver['observe']>[0],
+    previous: Status | undefined,
+  ): Promise<HealthReport | undefined> {
+    if (!this.opts.health) return undefined;
+    try {
+      return await this.opts.health.observe(ctx, previous);
+    } catch (err) {
+      if (err instanceof SimulatedCrashError || (err as Error)?.name === SimulatedCrashError.name) throw err;
+      this.log.warn('health observation failed', { error: errorMessage(err) });
+      return carriedHealth(previous);
+    }
   }
 
   private requeue(

@@ -3,6 +3,7 @@ import { iso } from '../../lib/clock.js';
 import type { Condition, Status, StatusEvent } from '../../schemas/playground.js';
 import { setCondition } from './conditions.js';
 import { stepId } from './planner.js';
+import type { HealthReport } from './health-port.js';
 import type { ResolvedPlayground } from './resolve.js';
 import type { ObservedResource, Step } from './types.js';
 
@@ -24,6 +25,8 @@ export interface StatusInput {
   expiresAt: number | undefined;
   requeueAfterMs: number;
   namespace: string;
+  /** Per-component health this pass (absent when the engine has no health observer). */
+  health?: HealthReport;
 }
 
 export function isReady(steps: readonly Step[], observed: readonly ObservedResource[]): boolean {
@@ -74,7 +77,11 @@ export function buildStatus(input: StatusInput): Status {
   const { previous, generation, now, steps, observed, deleting, passError } = input;
   const nowIso = iso(now);
   const owned = observed.filter((o) => o.owned);
-  const ready = !deleting && !passError && isReady(steps, observed);
+  const { health } = input;
+  const resourcesReady = !deleting && !passError && isReady(steps, observed);
+  // Ready means it works as far as AWS can tell: every resource ready and every component healthy.
+  const ready = resourcesReady && (!health || health.verdict === 'healthy');
+  const unhealthy = resourcesReady && health?.verdict === 'unhealthy';
   const problem = firstProblem(steps);
   const conflict = steps.find((s) => s.type === 'conflict' || s.type === 'requires-replacement');
   const failed = owned.find((o) => o.phase === 'failed');
@@ -85,6 +92,7 @@ export function buildStatus(input: StatusInput): Status {
   if (deleting) phase = 'Deleting';
   else if (ready) phase = 'Ready';
   else if (failed || conflict) phase = 'Failed';
+  else if (unhealthy) phase = 'Degraded';
   else if (prevPhase === 'Ready' || prevPhase === 'Degraded' || prevPhase === 'Updating')
     phase = specChanged || prevPhase === 'Updating' ? 'Updating' : 'Degraded';
   else phase = 'Provisioning';
@@ -97,16 +105,29 @@ export function buildStatus(input: StatusInput): Status {
       : {
           type: 'Ready',
           status: 'False',
-          reason: deleting ? 'Deleting' : failed ? 'ResourceFailed' : conflict ? pascal(conflict.type) : phase,
+          reason: deleting
+            ? 'Deleting'
+            : failed
+              ? 'ResourceFailed'
+              : conflict
+                ? pascal(conflict.type)
+                : resourcesReady && health
+                  ? health.verdict === 'unhealthy'
+                    ? 'ComponentUnhealthy'
+                    : 'HealthPending'
+                  : phase,
           message: failed
-            ? `${failed.kind}/${failed.key} is in state ${failed.state}`
+            ? `${failed.kind}/${failed.key} is in state ${failed.state}${health?.verdict === 'unhealthy' ? `; ${health.condition.message}` : ''}`
             : problem
               ? describeStep(problem)
-              : (passError?.message ?? phase),
+              : resourcesReady && health
+                ? health.condition.message
+                : (passError?.message ?? phase),
         },
     generation,
     nowIso,
   );
+  if (health) conditions = setCondition(conditions, health.condition, generation, nowIso);
   const errorEvent = input.events.find((e) => e.type === 'Warning');
   conditions = setCondition(
     conditions,
@@ -148,6 +169,11 @@ export function buildStatus(input: StatusInput): Status {
     conditions,
     resources,
     endpoints: endpoints(input),
+    ...(health
+      ? { components: health.components }
+      : !deleting && previous?.components
+        ? { components: previous.components }
+        : {}),
     events,
     ...(input.expiresAt === undefined ? {} : { expiresAt: iso(input.expiresAt) }),
     nextReconcileAt: iso(now + input.requeueAfterMs),

@@ -9,14 +9,16 @@ import { steadyState } from '../../bench/steady.js';
 import { timeToReady } from '../../bench/time-to-ready.js';
 
 describe('benchmarks, quick mode (simulated cloud)', () => {
-  it('steady state: no mutating call, at most one read per kind, at most 1/5 of a per-resource baseline', async () => {
+  it('steady state: no mutating call, at most one read per kind, at most 1/5 of a per-resource baseline, one health read per exposed target group', async () => {
     const r = await steadyState();
     console.log(
-      `steady-state: ${r.reads} reads for ${r.resources} resources (baseline ${r.baselineReads}), ${r.mutating} mutating`,
+      `steady-state: ${r.reads} reads (${r.resourceReads} resource + ${r.healthReads} target health) for ${r.resources} resources (baseline ${r.baselineReads}), ${r.mutating} mutating`,
     );
     expect(r.mutating).toBe(0);
     expect(r.readsPerKind).toBeLessThanOrEqual(1);
-    expect(r.reads * 5).toBeLessThanOrEqual(r.baselineReads);
+    expect(r.resourceReads * 5).toBeLessThanOrEqual(r.baselineReads);
+    expect(r.healthReads).toBe(r.targetGroups);
+    expect(r.reads).toBe(r.resourceReads + r.healthReads);
   });
 
   it('time to Ready is measured against the critical path', async () => {

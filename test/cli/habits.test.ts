@@ -106,8 +106,8 @@ describe('kpo CLI habits (subprocess, local simulated cloud)', () => {
 
     const wide = kpo('get', '-o', 'wide');
     expect(wide.code).toBe(0);
-    expect(wide.out).toMatch(/NAME\s+PHASE\s+READY\s+HEALTHY\s+GEN\s+AGE\s+TTL\s+COST\/H\s+BOOTSTRAP\s+URLS/);
-    expect(wide.out).toMatch(/kafka-playground\s+Ready\s+True\s+\S+\s+1\/1\s+\S+\s+7h\d\dm\s+\$0\.\d\d\s+b-1\./);
+    expect(wide.out).toMatch(/NAME\s+PHASE\s+READY\s+HEALTH\s+GEN\s+AGE\s+TTL\s+COST\/H\s+BOOTSTRAP\s+URLS/);
+    expect(wide.out).toMatch(/kafka-playground\s+Ready\s+True\s+6\/6\s+1\/1\s+\S+\s+7h\d\dm\s+\$0\.\d\d\s+b-1\./);
     expect(wide.out).toContain('connect-ui=http://');
   }, 240_000);
 
@@ -139,7 +139,7 @@ describe('kpo CLI habits (subprocess, local simulated cloud)', () => {
     expect(r.code).toBe(0);
     expect(interrupted).toBe(true);
     const rows = r.out.split('\n').filter((l) => l.startsWith('kafka-playground'));
-    expect(r.out.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+READY\s+HEALTHY\s+GEN/);
+    expect(r.out.split('\n')[0]).toMatch(/^NAME\s+PHASE\s+READY\s+HEALTH\s+GEN/);
     expect(rows[0]).toMatch(/\s1\/1\s/);
     expect(rows.some((l) => /\s1\/2\s/.test(l))).toBe(true);
 

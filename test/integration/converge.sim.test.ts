@@ -44,8 +44,15 @@ describe('engine end to end (simulated cloud)', () => {
     expect(steady.outcome).toBe('ready');
     const steadyCalls = h.cloud.ledger.slice(before);
     expect(steadyCalls.filter((c) => c.mutating)).toEqual([]);
-    // one batched read per kind; the configuration in use is not re-listed more than hourly
-    expect(steadyCalls.length).toBe(9);
+    // one batched read per kind, plus one DescribeTargetHealth per exposed component's target group (3);
+    // the configuration in use is not re-listed more than hourly
+    const health = steadyCalls.filter((c) => c.operation === 'DescribeTargetHealth');
+    expect(health.length).toBe(3);
+    expect(steadyCalls.length - health.length).toBe(9);
+    expect(steadyCalls.some((c) => c.operation === 'ListTasks' || c.operation === 'DescribeTasks')).toBe(false);
+    expect(final?.status?.conditions?.find((c) => c.type === 'Healthy')?.status).toBe('True');
+    expect(Object.values(final?.status?.components ?? {}).every((c) => c.healthy)).toBe(true);
+    expect(Object.keys(final?.status?.components ?? {}).length).toBe(doc.spec.components?.length);
     expect(steadyCalls.some((c) => c.operation === 'ListConfigurations')).toBe(false);
     await h.cloud.clock.advance(61 * 60_000);
     const hourly = h.cloud.ledger.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
-import { MODULES } from '../../reconcilers/registry.js';
+import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
 import { createHarness, loadExample } from '../support/harness.js';
 import { census } from './support.js';
 
@@ -13,7 +13,15 @@ describe('concurrent reconcilers (simulated cloud)', () => {
     const h = createHarness({ seed: 21, faults: { latencyMs: [1, 25] } });
     const engines = OWNERS.map(
       (owner) =>
-        new Engine({ store: h.store, aws: h.aws, clock: h.cloud.clock, modules: MODULES, owner, settings: h.settings }),
+        new Engine({
+          store: h.store,
+          aws: h.aws,
+          clock: h.cloud.clock,
+          modules: MODULES,
+          health: HEALTH_OBSERVER,
+          owner,
+          settings: h.settings,
+        }),
     );
     for (const name of NAMES) {
       const doc = loadExample('external-kafka.yaml');

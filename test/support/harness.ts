@@ -9,7 +9,7 @@ import { RateLimiter } from '../../lib/rate-limit.js';
 import { MemoryStore } from '../../lib/store/memory.js';
 import { Engine, type ReconcileResult } from '../../reconcilers/engine/engine.js';
 import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
-import { MODULES } from '../../reconcilers/registry.js';
+import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
 import { DEFAULT_SETTINGS, type OperatorSettings } from '../../reconcilers/engine/types.js';
 import type { Playground } from '../../schemas/playground.js';
 import { parseDocument } from '../../schemas/parse.js';
@@ -58,6 +58,7 @@ export function createHarness(
     aws,
     clock,
     modules: MODULES,
+    health: HEALTH_OBSERVER,
     owner: opts.owner ?? 'test',
     settings,
     ...(opts.preflight ? { preflight: opts.preflight } : {}),
