@@ -91,8 +91,21 @@ function describe(schema: JsonSchema): string {
   return parts.join(' ');
 }
 
+/** The one part of the status documented field by field: each component's health. */
+function statusComponents(status: JsonSchema, out: Section[]): void {
+  const props = isSchemaObject(status.properties) ? status.properties : {};
+  const comps = props.components;
+  const pattern = isSchemaObject(comps) && isSchemaObject(comps.patternProperties) ? comps.patternProperties : {};
+  const entry = Object.values(pattern).find(isSchemaObject);
+  if (!entry) return;
+  out.push({ path: 'status.components.<component>', schema: entry });
+  const targets = isSchemaObject(entry.properties) ? entry.properties.targets : undefined;
+  if (isSchemaObject(targets)) out.push({ path: 'status.components.<component>.targets', schema: targets });
+}
+
 function collect(path: string, schema: JsonSchema, out: Section[]): void {
   out.push({ path, schema });
+  if (path === 'status') statusComponents(schema, out);
   if (NOT_EXPANDED.has(path)) return;
   for (const [name, child] of Object.entries(isSchemaObject(schema.properties) ? schema.properties : {})) {
     if (!isSchemaObject(child)) continue;
@@ -146,6 +159,16 @@ function codeTables(): string[] {
   ];
 }
 
+const HEALTHY_CONDITION = [
+  'The `Healthy` condition sums them up: `True` (`AllComponentsHealthy`) when every component is healthy; `False`',
+  "with the first unhealthy component's reason and a message naming each one and why, e.g.",
+  '`schema-registry-ui: 0/1 targets healthy (Target.Timeout: request timed out) — check that the tasks security group',
+  'allows the ALB on port 8000 …` or `connect: tasks keep stopping: Essential container in task exited (exit code 1)`;',
+  '`Unknown` (`HealthPending`) while health is not known yet (tasks starting, targets still `initial`, within the',
+  'health-check grace period). `Ready` is `True` only when every resource is ready and `Healthy` is `True`; while',
+  'health is pending the playground stays progressing (never `Failed`), and an unhealthy one is `Degraded`.',
+];
+
 export function renderReference(): string {
   const root = playgroundJsonSchema();
   const sections: Section[] = [];
@@ -166,6 +189,7 @@ export function renderReference(): string {
       lines.push(section.schema.description, '');
     }
     lines.push(...table(section), '');
+    if (section.path === 'status.components.<component>') lines.push(...HEALTHY_CONDITION, '');
   }
   lines.push(...codeTables());
   return `${lines.join('\n').trimEnd()}\n`;

@@ -35,40 +35,66 @@ export type StatusEvent = Static<typeof StatusEvent>;
  * What DescribeTargetHealth says about a component's target group, counted per state
  * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html).
  */
-export const TargetHealthStatus = T.Object({
-  healthy: T.Integer({ description: 'Targets in state healthy.' }),
-  unhealthy: T.Integer({ description: 'Targets failing the health check (unhealthy).' }),
-  initial: T.Integer({ description: 'Targets still being registered or checked for the first time (initial).' }),
-  draining: T.Integer({ description: 'Targets being deregistered (draining); not counted against health.' }),
-  unused: T.Integer({ description: 'Targets the load balancer does not route to (unused).' }),
-  unavailable: T.Integer({ description: 'Targets whose health is unavailable.' }),
-  total: T.Integer({ description: 'Targets registered in the target group (draining ones included).' }),
-  /** The worst state among the targets: unhealthy | unused | unavailable | initial | healthy | draining | none. */
-  state: T.String(),
-  /** ELB reason code of the first target in that state, e.g. Target.Timeout, Target.ResponseCodeMismatch. */
-  reason: T.Optional(T.String()),
-  description: T.Optional(T.String()),
-});
+export const TargetHealthStatus = T.Object(
+  {
+    healthy: T.Integer({ description: 'Targets in state healthy.' }),
+    unhealthy: T.Integer({ description: 'Targets failing the health check (unhealthy).' }),
+    initial: T.Integer({ description: 'Targets still being registered or checked for the first time (initial).' }),
+    draining: T.Integer({ description: 'Targets being deregistered (draining); not counted against health.' }),
+    unused: T.Integer({ description: 'Targets the load balancer does not route to (unused).' }),
+    unavailable: T.Integer({ description: 'Targets whose health is unavailable.' }),
+    total: T.Integer({ description: 'Targets registered in the target group (draining ones included).' }),
+    state: T.String({
+      description:
+        'The worst state among the targets: unhealthy, unused, unavailable, initial, healthy, draining or none.',
+    }),
+    reason: T.Optional(
+      T.String({
+        description:
+          'ELB reason code of the first target in that state, e.g. Target.Timeout, Target.ResponseCodeMismatch, Elb.InitialHealthChecking.',
+      }),
+    ),
+    description: T.Optional(T.String({ description: 'ELB description of that reason, e.g. Request timed out.' })),
+  },
+  {
+    description:
+      "Exposed components, once their service is steady: the target group's targets per state (DescribeTargetHealth).",
+  },
+);
 export type TargetHealthStatus = Static<typeof TargetHealthStatus>;
 
-export const ComponentHealth = T.Object({
-  /** True when the component works as far as AWS can tell (tasks running, targets healthy, no stop loop). */
-  healthy: T.Boolean(),
-  running: T.Integer(),
-  desired: T.Integer(),
-  pending: T.Optional(T.Integer()),
-  /** Exposed components only, once their service is steady: the health of their target group's targets. */
-  targets: T.Optional(TargetHealthStatus),
-  /** ECS stoppedReason of the latest stopped task, e.g. CannotPullContainerError: … */
-  lastStoppedReason: T.Optional(T.String()),
-  lastStoppedAt: T.Optional(T.String()),
-  /** Tasks that failed or stopped in the recent window (a stop loop when ≥ 2 while running < desired). */
-  recentStops: T.Optional(T.Integer()),
-  /** CamelCase reason when not healthy, e.g. TargetsUnhealthy, TasksStopping, HealthPending. */
-  reason: T.Optional(T.String()),
-  /** What is wrong and what to do, or what is healthy. */
-  message: T.String(),
-});
+export const ComponentHealth = T.Object(
+  {
+    healthy: T.Boolean({
+      description:
+        'True when the component works as far as AWS can tell: every task running, no stop loop, and (exposed) at least as many healthy targets as tasks.',
+    }),
+    running: T.Integer({ description: 'Tasks running (DescribeServices runningCount).' }),
+    desired: T.Integer({ description: 'Tasks desired (desiredCount).' }),
+    pending: T.Optional(T.Integer({ description: 'Tasks starting (pendingCount), when any.' })),
+    targets: T.Optional(TargetHealthStatus),
+    lastStoppedReason: T.Optional(
+      T.String({
+        description:
+          'Why the latest stopped task stopped (ECS stoppedReason, with the exit code), e.g. Essential container in task exited (exit code 1).',
+      }),
+    ),
+    lastStoppedAt: T.Optional(T.String({ description: 'When it stopped (ISO time).' })),
+    recentStops: T.Optional(
+      T.Integer({
+        description: 'Failed tasks of the deployment, or stops the service reported in the last 15 minutes.',
+      }),
+    ),
+    reason: T.Optional(
+      T.String({
+        description:
+          'Why it is not healthy: TargetsUnhealthy, TasksStopping, DeploymentFailed, or not known yet: HealthPending, TasksStarting, ServiceMissing.',
+      }),
+    ),
+    message: T.String({ description: 'What is wrong and what to check, or what is fine.' }),
+  },
+  { description: 'The health of one component, by component name.' },
+);
 export type ComponentHealth = Static<typeof ComponentHealth>;
 
 export const PreflightProblem = T.Object({

@@ -110,6 +110,18 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
     expect(await page.locator('#plan').textContent()).toContain('No changes');
     expect(await page.locator('#yaml').textContent()).toContain('name: kafka-playground');
     expect(await page.locator('[data-condition="Ready"]').textContent()).toContain('True');
+    // Ready means every component works as far as AWS can tell: the health table and the graph say so.
+    expect(await page.locator('[data-condition="Healthy"]').textContent()).toContain('AllComponentsHealthy');
+    expect(await page.locator('#title').textContent()).toContain('healthy 6/6');
+    const ui = page.locator('#health tr[data-component="schema-registry-ui"]');
+    expect(await ui.getAttribute('data-health')).toBe('healthy');
+    expect(await ui.textContent()).toContain('1/1 healthy');
+    expect(await page.locator('#health tr[data-health="healthy"]').count()).toBe(6);
+    const uiTargets = page.locator('#graph g.node[data-kind="elb-target-group"][data-key="schema-registry-ui"]');
+    expect(await uiTargets.getAttribute('data-state')).toBe('healthy');
+    expect(
+      await page.locator('#graph g.node[data-kind="ecs-service"][data-key="connect"]').getAttribute('data-state'),
+    ).toBe('healthy');
     mkdirSync('test-output', { recursive: true });
     await page.screenshot({ path: 'test-output/dashboard.png', fullPage: true });
     expect(existsSync('test-output/dashboard.png')).toBe(true);
@@ -157,6 +169,50 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
       .toBe('Ready');
     expect(seen.has('Provisioning')).toBe(true);
     expect(await page.textContent('#live')).toContain('operator loop running');
+    await page.close();
+    expect(await stop(proc)).toBe(0);
+  }, 400_000);
+
+  it('shows an unhealthy component, why, and its last stopped reason; the graph draws it red and the list counts it', async () => {
+    // Prepare: a world whose connect image cannot be pulled, reconciled until the operator reports it.
+    const world = join(dir, 'unhealthy');
+    const { LocalWorld } = await import('../../cli/local/world.js');
+    const { validateText } = await import('../../schemas/validate-text.js');
+    const { EcsModel } = await import('../../sim/ecs/model.js');
+    const local = await LocalWorld.open(world);
+    const broken = 'registry.example.com/connect:missing';
+    const text = readFileSync(seed, 'utf8').replace('kind: connect\n', `kind: connect\n      image: ${broken}\n`);
+    const doc = validateText(text).document;
+    if (!doc) throw new Error('the changed seed is invalid');
+    local.cloud.model<InstanceType<typeof EcsModel>>('ecs').failImage(broken);
+    await local.store.apply(doc);
+    const last = await local.reconcileUntil(
+      'kafka-playground',
+      (r) => r.status?.conditions?.find((c) => c.type === 'Healthy')?.status === 'False',
+      2 * 3_600_000,
+    );
+    expect(last?.status?.components?.connect?.healthy).toBe(false);
+    await local.save();
+    const { url, proc } = await startDashboard(world, '--paused');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    // Act
+    await page.goto(url);
+    const row = page.locator('#playgrounds tr[data-name="kafka-playground"]');
+    await row.waitFor();
+    // Assess: the list counts the healthy components (not all of them)
+    expect(await row.locator('.ready').textContent()).toContain('False');
+    expect(await row.locator('.health').textContent()).toMatch(/^[0-5]\/6$/);
+    await page.goto(`${url}#/p/kafka-playground`);
+    await page.locator('#graph svg').waitFor();
+    expect(await page.locator('[data-condition="Healthy"]').textContent()).toContain(
+      'connect: tasks keep stopping: CannotPullContainerError',
+    );
+    const connect = page.locator('#health tr[data-component="connect"]');
+    expect(await connect.getAttribute('data-health')).toBe('unhealthy');
+    expect(await connect.locator('.last-stopped').textContent()).toMatch(/^CannotPullContainerError/);
+    const node = page.locator('#graph g.node[data-kind="ecs-service"][data-key="connect"]');
+    expect(await node.getAttribute('data-tone')).toBe('bad');
+    expect(await node.locator('title').textContent()).toContain('last stopped: CannotPullContainerError');
     await page.close();
     expect(await stop(proc)).toBe(0);
   }, 400_000);

@@ -1,6 +1,6 @@
 // The kpo dashboard: a list of playgrounds and a page per playground, redrawn when the server says
 // something changed (server-sent events). Every action is a request to the CLI that serves this page.
-import { playgroundGraph, tone } from './graph.js';
+import { componentState, playgroundGraph, targetsText, tone } from './graph.js';
 
 const main = document.getElementById('main');
 const state = { info: undefined, offset: 0, view: undefined, expires: [] };
@@ -245,32 +245,36 @@ async function renderPlayground(name) {
   const comps = Object.entries(s.components ?? {});
   const health =
     comps.length === 0
-      ? h('p', { class: 'muted' }, 'No per-component health reported yet.')
-      : table(
-          ['Component', 'Healthy', 'Tasks', 'Targets', 'Reason', 'Last stopped'],
-          comps.map(([n, c]) =>
-            h(
-              'tr',
-              { 'data-component': n },
-              h('td', {}, n),
-              h('td', {}, statusBadge(c.healthy ? 'healthy' : 'unhealthy')),
+      ? h('p', { class: 'muted', id: 'health' }, 'No per-component health reported yet.')
+      : h(
+          'div',
+          { id: 'health' },
+          table(
+            ['Component', 'Health', 'Tasks', 'Targets', 'What AWS says', 'Last stopped'],
+            comps.map(([n, c]) =>
               h(
-                'td',
-                {},
-                `${c.running}/${c.desired}${c.pending ? ` (+${c.pending} pending)` : ''}${c.recentStops ? `, ${c.recentStops} recent stops` : ''}`,
-              ),
-              h(
-                'td',
-                {},
-                c.targets
-                  ? `${c.targets.healthy}/${c.targets.total} ${c.targets.state}${c.targets.reason ? ` (${c.targets.reason})` : ''}`
-                  : '-',
-              ),
-              h('td', {}, c.reason ? `${c.reason}: ${c.message ?? ''}` : (c.message ?? '')),
-              h(
-                'td',
-                {},
-                c.lastStoppedReason ? `${c.lastStoppedReason}${c.lastStoppedAt ? ` at ${c.lastStoppedAt}` : ''}` : '-',
+                'tr',
+                { 'data-component': n, 'data-health': componentState(c) },
+                h('td', {}, n),
+                h('td', {}, statusBadge(componentState(c))),
+                h(
+                  'td',
+                  {},
+                  `${c.running}/${c.desired}${c.pending ? ` (+${c.pending} pending)` : ''}${c.recentStops ? `, ${c.recentStops} recent stops` : ''}`,
+                ),
+                h(
+                  'td',
+                  { title: c.targets?.description ?? '' },
+                  c.targets
+                    ? `${targetsText(c.targets)}${c.targets.initial && c.targets.state !== 'initial' ? `, ${c.targets.initial} initial` : ''}`
+                    : '-',
+                ),
+                h('td', { class: 'message' }, c.message),
+                h(
+                  'td',
+                  { class: 'last-stopped' },
+                  c.lastStoppedReason ? `${c.lastStoppedReason}${c.lastStoppedAt ? ` (${c.lastStoppedAt})` : ''}` : '-',
+                ),
               ),
             ),
           ),

@@ -19,9 +19,23 @@ export function tone(state) {
   if (!state) return 'idle';
   const s = String(state).toLowerCase();
   if (['active', 'available', 'healthy', 'ready', 'true'].includes(s)) return 'ok';
-  if (['failed', 'unhealthy', 'error', 'missing', 'false', 'inactive'].includes(s)) return 'bad';
-  if (['deleting', 'draining', 'degraded', 'updating'].includes(s)) return 'warn';
+  if (['failed', 'unhealthy', 'unused', 'error', 'missing', 'false', 'inactive'].includes(s)) return 'bad';
+  if (['deleting', 'draining', 'degraded', 'updating', 'unavailable'].includes(s)) return 'warn';
   return 'busy';
+}
+
+/** Reasons a component's health is not known yet (reconcilers/health/plan.ts): drawn busy, never red. */
+export const PENDING_REASONS = ['HealthPending', 'TasksStarting', 'ServiceMissing'];
+
+/** healthy | pending | unhealthy for a status.components entry. */
+export function componentState(h) {
+  if (h.healthy) return 'healthy';
+  return PENDING_REASONS.includes(h.reason) ? 'pending' : 'unhealthy';
+}
+
+/** `1/1 healthy`, `0/1 unhealthy (Target.Timeout)`: draining targets are not counted. */
+export function targetsText(t) {
+  return `${t.healthy}/${t.total - (t.draining ?? 0)} ${t.state}${t.reason ? ` (${t.reason})` : ''}`;
 }
 
 function resource(doc, kind, key) {
@@ -163,7 +177,7 @@ export function playgroundGraph(doc) {
     const y = top + i * (H + GAP_Y);
     const svc = resource(doc, 'ecs-service', c.name);
     const h = health[c.name];
-    const state = h ? (h.healthy ? 'healthy' : svc?.state === 'ACTIVE' ? 'unhealthy' : svc?.state) : svc?.state;
+    const state = h ? componentState(h) : svc?.state;
     const counts = h ? ` · ${h.running}/${h.desired} running` : '';
     const dns = services[c.name] ?? resource(doc, 'cloudmap-service', c.name)?.name ?? '';
     const comp = node(g, {
@@ -186,10 +200,9 @@ export function playgroundGraph(doc) {
       kind: 'elb-target-group',
       key: c.name,
       title: tg?.name ?? `${c.name} targets`,
-      sub: targets
-        ? `${targets.healthy}/${targets.total} ${targets.state}${targets.reason ? ` (${targets.reason})` : ''}`
-        : (tg?.state ?? 'not created'),
+      sub: targets ? targetsText(targets) : (tg?.state ?? 'not created'),
       state: targets ? targets.state : tg?.state,
+      tip: `${tg?.name ?? `${c.name} targets`}: ${targets ? `${targetsText(targets)}${targets.description ? ` — ${targets.description}` : ''}` : (tg?.state ?? 'not created yet')}`,
     });
     const port = String(c.expose.port);
     const ls = resource(doc, 'elb-listener', port);
