@@ -36,8 +36,14 @@ export interface ServiceModel {
   readonly service: ServiceKey;
   /** Handles one API operation (name without `Command`). Throws SDK-shaped errors via `cloud.error`. */
   handle(operation: string, input: Record<string, unknown>): unknown;
-  /** Applies state transitions that fell due by `now` (and emits their events). */
-  tick?(now: number): void;
+  /**
+   * Applies state transitions that fell due by `now` (and emits their events). Returns the earliest time at
+   * which the model's next transition falls due (`Infinity`: none), so the cloud can skip ticks until then;
+   * return nothing to be ticked on every call. The cloud re-ticks every model after a mutating call, a
+   * `restore` or a cross-model/tamper method (`MUTATOR` below), so only transitions already scheduled in the
+   * state need to be covered by the returned time.
+   */
+  tick?(now: number): number | undefined;
   snapshot(): unknown;
   restore(state: unknown): void;
 }
@@ -74,7 +80,17 @@ export interface SimCloudOptions {
   region?: string;
   start?: number;
   faults?: Partial<FaultConfig>;
+  /**
+   * `full` (default): every call is appended to `ledger`. `counts`: the ledger stays empty and only `tally`
+   * counts calls (fleet benchmarks: memory does not grow with the number of calls).
+   */
+  ledger?: 'full' | 'counts';
+  /** Events kept for `drainEvents` at most; the oldest are dropped past it (default 10,000). */
+  maxEvents?: number;
 }
+
+/** Model methods (called by other models or by tests) that may schedule or cancel timed transitions. */
+const MUTATOR = /^(tamper|register|deregister|fail|restore|set|seed|isolate|rejoin|remove)/;
 
 export class SimCloud {
   readonly clock: VirtualClock;
@@ -83,8 +99,22 @@ export class SimCloud {
   readonly account = ACCOUNT;
   faults: FaultConfig;
   readonly ledger: LedgerEntry[] = [];
+  /** Calls per `service:operation:outcome`, kept in both ledger modes. */
+  readonly tally = new Map<string, number>();
+  /** Events dropped because more than `maxEvents` waited for `drainEvents`. */
+  droppedEvents = 0;
   /** Events emitted and not yet taken by `drainEvents`. */
   private events: CloudEvent[] = [];
+  private readonly fullLedger: boolean;
+  private readonly maxEvents: number;
+  /** Earliest time a model's transition falls due; ticks before it are skipped unless `dirty`. */
+  private dueAt = Number.NEGATIVE_INFINITY;
+  private dirty = true;
+  /** Bumped whenever any model's state may have changed; `derived` values are rebuilt after it moves. */
+  private version = 0;
+  /** While > 0 the state is being changed (a mutating call, a tick, a tamper): `derived` never caches. */
+  private changing = 0;
+  private readonly derivedCache = new Map<string, { version: number; value: unknown }>();
   private readonly models = new Map<ServiceKey, ServiceModel>();
   private readonly buckets: TokenBuckets;
   private mutations = 0;
@@ -96,11 +126,59 @@ export class SimCloud {
     this.clock = new VirtualClock(opts.start);
     this.faults = { ...DEFAULT_FAULTS, ...opts.faults };
     this.buckets = new TokenBuckets(() => this.clock.now());
+    this.fullLedger = (opts.ledger ?? 'full') === 'full';
+    this.maxEvents = opts.maxEvents ?? 10_000;
     this.clock.onAdvance = (now) => this.tick(now);
   }
 
   register(model: ServiceModel): void {
     this.models.set(model.service, model);
+    this.dirty = true;
+    // Methods other models and tests call to change a model's state outside `handle` mark the world dirty,
+    // so the next tick looks at every model again (it may have scheduled a transition sooner than `dueAt`).
+    const target = model as unknown as Record<string, unknown>;
+    for (let proto = Object.getPrototypeOf(model); proto && proto !== Object.prototype; ) {
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        const fn = target[key];
+        if (!MUTATOR.test(key) || typeof fn !== 'function' || Object.hasOwn(target, key)) continue;
+        target[key] = (...args: unknown[]) => {
+          this.dirty = true;
+          return this.changingState(() => (fn as (...a: unknown[]) => unknown).apply(model, args));
+        };
+      }
+      proto = Object.getPrototypeOf(proto);
+    }
+  }
+
+  /** Tells the cloud a model's state was changed from outside (a test editing `state`): tick every model next. */
+  touch(): void {
+    this.dirty = true;
+    this.version++;
+  }
+
+  /**
+   * An index over the models' state (by ARN, name, cluster, …), built once and reused until the state may have
+   * changed: a mutating call, a tick that ran, a tamper or `touch`. While state is changing it is rebuilt on every
+   * use, so a handler never reads an index older than its own writes. `build` must not depend on the clock.
+   */
+  derived<T>(key: string, build: () => T): T {
+    if (this.changing > 0) return build();
+    const hit = this.derivedCache.get(key);
+    if (hit && hit.version === this.version) return hit.value as T;
+    const value = build();
+    this.derivedCache.set(key, { version: this.version, value });
+    return value;
+  }
+
+  private changingState<T>(fn: () => T): T {
+    this.changing++;
+    this.version++;
+    try {
+      return fn();
+    } finally {
+      this.changing--;
+      this.version++;
+    }
   }
 
   model<M extends ServiceModel>(service: ServiceKey): M {
@@ -115,7 +193,11 @@ export class SimCloud {
     const f = this.faults;
     const latency = f.latencyMs[1] > 0 ? this.rng.int(f.latencyMs[0], f.latencyMs[1]) : 0;
     if (latency > 0) await this.clock.sleep(latency);
-    const record = (outcome: string) => this.ledger.push({ service, operation, mutating, outcome });
+    const record = (outcome: string) => {
+      const key = `${service}:${operation}:${outcome}`;
+      this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
+      if (this.fullLedger) this.ledger.push({ service, operation, mutating, outcome });
+    };
     if (f.rateLimits && !this.buckets.take(rateCategory(service, operation), f.rateLimits)) {
       record(THROTTLE_NAME[service]);
       throw this.error(service, THROTTLE_NAME[service], 'Rate exceeded', 400);
@@ -133,11 +215,14 @@ export class SimCloud {
     if (!model) throw this.error(service, 'UnknownOperationException', `${service} is not simulated`, 400);
     let result: unknown;
     try {
-      result = model.handle(operation, structuredClone(input));
+      const args = structuredClone(input);
+      result = mutating ? this.changingState(() => model.handle(operation, args)) : model.handle(operation, args);
     } catch (err) {
+      if (mutating) this.dirty = true;
       record((err as Error).name ?? 'Error');
       throw err;
     }
+    if (mutating) this.dirty = true;
     record('ok');
     if (mutating) {
       this.mutations++;
@@ -173,6 +258,11 @@ export class SimCloud {
   }
 
   emit(detailType: string, source: string, resources: string[], detail: Record<string, unknown>): void {
+    if (this.events.length >= this.maxEvents) {
+      // EventBridge does not hold events for a consumer that never reads; the oldest go first.
+      this.events.splice(0, this.events.length - this.maxEvents + 1);
+      this.droppedEvents++;
+    }
     this.events.push({
       version: '0',
       id: this.rng.uuid(),
@@ -210,8 +300,22 @@ export class SimCloud {
     return `arn:aws:${service}:${this.region}:${this.account}:${resource}`;
   }
 
+  /**
+   * Applies every model's due transitions. Skipped while nothing changed since the last tick and no model's
+   * next transition is due yet: the per-call cost then does not grow with the number of resources.
+   */
   tick(now: number): void {
-    for (const m of this.models.values()) m.tick?.(now);
+    if (!this.dirty && now < this.dueAt) return;
+    this.dirty = false;
+    let next = Number.POSITIVE_INFINITY;
+    this.changingState(() => {
+      for (const m of this.models.values()) {
+        if (!m.tick) continue;
+        const due = m.tick(now);
+        next = Math.min(next, typeof due === 'number' ? due : Number.NEGATIVE_INFINITY);
+      }
+    });
+    this.dueAt = next;
   }
 
   get mutatingCalls(): number {
@@ -220,6 +324,7 @@ export class SimCloud {
 
   /** Counts from the ledger, e.g. for benchmarks: `{ 'ecs:DescribeServices': 3, … }`. */
   counts(filter?: (e: LedgerEntry) => boolean): Record<string, number> {
+    if (!this.fullLedger) throw new Error('counts() needs the full ledger; read `tally` in counts mode');
     const out: Record<string, number> = {};
     for (const e of this.ledger) {
       if (filter && !filter(e)) continue;
@@ -251,6 +356,8 @@ export class SimCloud {
     this.faults = s.faults;
     this.events = s.events;
     (this.clock as unknown as { current: number }).current = s.now;
+    this.dirty = true;
+    this.version++;
     for (const [k, state] of Object.entries(s.services)) this.models.get(k as ServiceKey)?.restore(state);
   }
 }

@@ -118,8 +118,8 @@ export class EcsModel implements TaggableModel {
     }
   }
 
-  tick(now: number): void {
-    tickEcs(this.sim, now);
+  tick(now: number): number {
+    return tickEcs(this.sim, now);
   }
 
   taggedResources(): TaggedResource[] {

@@ -135,10 +135,16 @@ export class KafkaModel implements TaggableModel {
     }
   }
 
-  tick(now: number): void {
+  /** Applies due cluster and configuration transitions; returns when the next falls due. */
+  tick(now: number): number {
     const { state } = this.sim;
+    let next = Number.POSITIVE_INFINITY;
     for (const c of Object.values(state.clusters)) {
-      if (c.transitionAt === undefined || c.transitionAt > now) continue;
+      if (c.transitionAt === undefined) continue;
+      if (c.transitionAt > now) {
+        next = Math.min(next, c.transitionAt);
+        continue;
+      }
       if (c.state === 'DELETING') {
         delete state.clusters[c.arn];
         for (const op of Object.values(state.operations)) if (op.clusterArn === c.arn) delete state.operations[op.arn];
@@ -157,13 +163,18 @@ export class KafkaModel implements TaggableModel {
       c.transitionAt = undefined;
     }
     for (const cfg of Object.values(state.configurations)) {
-      if (cfg.state !== 'DELETING' || cfg.deleteAt === undefined || cfg.deleteAt > now) continue;
+      if (cfg.state !== 'DELETING' || cfg.deleteAt === undefined) continue;
+      if (cfg.deleteAt > now) {
+        next = Math.min(next, cfg.deleteAt);
+        continue;
+      }
       if (cfg.failDelete) {
         cfg.state = 'DELETE_FAILED';
         cfg.deleteAt = undefined;
         cfg.failDelete = false;
       } else delete state.configurations[cfg.arn];
     }
+    return next;
   }
 
   snapshot(): KafkaState {
