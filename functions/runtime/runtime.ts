@@ -10,6 +10,7 @@ import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
 import { Aws, type CallRecord, type ClientOptions, createClients } from '../../lib/aws.js';
 import { type Clock, systemClock } from '../../lib/clock.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
+import { ResyncSchedule, workerRateScale } from '../../reconcilers/fleet/budget.js';
 import type { OperatorConfig } from './config.js';
 import { DynamoStore } from '../../lib/store/dynamo.js';
 import type { PlaygroundStore } from '../../lib/store/types.js';
@@ -25,6 +26,8 @@ export interface RuntimeOverrides {
   onCall?: (record: CallRecord) => void;
   /** The network preflight (local mode's seeds the simulated network first). */
   preflight?: NetworkPreflight;
+  /** false: do not count the store's playgrounds for the resync budget (FLEET_SIZE unset keeps the floor). */
+  countFleet?: boolean;
 }
 
 export interface Runtime {
@@ -33,6 +36,20 @@ export interface Runtime {
   aws: Aws;
   engine: Engine;
   clock: Clock;
+  /** The fleet's resync budget (docs/fleet-budget.md). */
+  resync: ResyncSchedule;
+}
+
+/** Playgrounds in the store, page by page. */
+async function countPlaygrounds(store: PlaygroundStore): Promise<number> {
+  let n = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    n += page.items.length;
+    cursor = page.cursor;
+  } while (cursor);
+  return n;
 }
 
 export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}): Runtime {
@@ -43,7 +60,9 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
   };
   const aws = new Aws(createClients(clientOptions), {
     clock,
-    ...(config.rateShare > 0 ? { limiter: new RateLimiter(clock, { scale: config.rateShare }) } : {}),
+    ...(config.rateShare > 0
+      ? { limiter: new RateLimiter(clock, { scale: workerRateScale(config.rateShare, config.maxWorkers ?? 1) }) }
+      : {}),
     ...(o.random ? { random: o.random } : {}),
     ...(o.onCall ? { onCall: o.onCall } : {}),
   });
@@ -59,7 +78,16 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
       tableName: config.tableName,
       clock,
     });
+  const resync = new ResyncSchedule(config.resync ?? { share: 0.5, floorMs: 5 * 60_000, fleetSize: undefined });
+  if (config.resync?.fleetSize === undefined && o.countFleet !== false) {
+    // Best effort, once per container: until the count is in, the floor applies (as before the budget).
+    void countPlaygrounds(store).then(
+      (n) => resync.setFleetSize(n),
+      () => undefined,
+    );
+  }
   const engine = new Engine({
+    resyncDelay: resync.delay,
     store,
     aws,
     clock,
@@ -70,5 +98,5 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
     ...(o.log ? { log: o.log } : {}),
     ...(o.preflight ? { preflight: o.preflight } : {}),
   });
-  return { config, store, aws, engine, clock };
+  return { config, store, aws, engine, clock, resync };
 }
