@@ -14,6 +14,7 @@ for (const n of sizes.length > 0 ? sizes : [100, 300]) {
   const started = Date.now();
   const r = await fleet(n);
   process.stdout.write(
-    `fleet ${n}: setup ${(r.setupWallMs / 1000).toFixed(1)} s, sweep ${(r.sweepWallMs / 1000).toFixed(1)} s wall / ${Math.round(r.sweepSimMs / 1000)} s sim, total ${((Date.now() - started) / 1000).toFixed(1)} s, rss ${r.peakRssMb} MB\n`,
+    `fleet ${n}: setup ${(r.setupWallMs / 1000).toFixed(1)} s, sweep ${(r.sweepWallMs / 1000).toFixed(1)} s wall / ${Math.round(r.sweepSimMs / 1000)} s sim, steady window ${((r.steady?.windowWallMs ?? 0) / 1000).toFixed(1)} s wall, total ${((Date.now() - started) / 1000).toFixed(1)} s, rss ${r.peakRssMb} MB\n`,
   );
+  process.stdout.write(`${JSON.stringify({ period: r.resyncPeriodMs, binding: r.bindingBucket, steady: r.steady })}\n`);
 }
