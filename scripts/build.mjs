@@ -14,7 +14,7 @@
 // web identity, instance metadata; a Lambda's credentials are environment variables:
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
 // event streams, the browser user-agent parser; "dir" is the whole asset.
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
@@ -51,8 +51,7 @@ const entries = readdirSync('functions')
   .map((f) => f.replace(/\.ts$/, ''));
 
 /** What the entry loads at import (its static closure) and what it may load later. */
-function measure(name, metafile) {
-  const dir = join('dist', name);
+function measure(metafile, dir) {
   const outputs = metafile.outputs;
   const rel = (p) => relative(dir, p).split('\\').join('/');
   const entry = Object.keys(outputs).find((p) => rel(p) === 'index.mjs');
@@ -92,8 +91,10 @@ function measure(name, metafile) {
 }
 
 const sizes = {};
+mkdirSync('dist', { recursive: true });
 for (const name of entries) {
-  const outdir = join('dist', name);
+  // Built aside, then put in place whole: a test importing dist/<name>/ meanwhile never sees half an asset.
+  const outdir = join('dist', `.${name}.${process.pid}`);
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: { index: join('functions', `${name}.ts`) },
@@ -120,12 +121,14 @@ for (const name of entries) {
     external: bundleSdk ? [] : ['@aws-sdk/*', '@smithy/*'],
     plugins: bundleSdk ? [sdkSchemaLiteralKeys] : [],
   });
-  sizes[name] = measure(name, result.metafile);
-  // Outside the asset directory: for `npx esbuild-visualizer`-style analysis of what each function carries.
+  sizes[name] = measure(result.metafile, outdir);
+  rmSync(join('dist', name), { recursive: true, force: true });
+  renameSync(outdir, join('dist', name));
+  // Outside the asset directory: esbuild's metafile, for analysing what each function carries.
   writeFileSync(join('dist', `${name}.metafile.json`), JSON.stringify(result.metafile));
 }
-mkdirSync('dist', { recursive: true });
-writeFileSync(join('dist', 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
+writeFileSync(join('dist', `.sizes.${process.pid}`), `${JSON.stringify(sizes, null, 2)}\n`);
+renameSync(join('dist', `.sizes.${process.pid}`), join('dist', 'sizes.json'));
 const kib = (b) => `${(b / 1024).toFixed(1)} KiB`.padStart(10);
 console.log(
   `SDK ${bundleSdk ? 'bundled' : 'external (the Lambda runtime’s)'}; init = index.mjs + the chunks it imports statically (target ≤ ${INIT_LIMIT_BYTES / 1000} KB)`,
