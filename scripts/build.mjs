@@ -37,8 +37,9 @@ const sdkSchemaLiteralKeys = {
         const src = await readFile(args.path, 'utf8');
         const strings = new Map();
         for (const m of src.matchAll(/^const (_[A-Za-z0-9_$]+) = ("[^"\\\n]*");$/gm)) strings.set(m[1], m[2]);
-        const contents = src.replace(/\[(_[A-Za-z0-9_$]+)\]:/g, (all, id) =>
-          strings.has(id) ? `${strings.get(id)}:` : all,
+        // Only a key of an object literal: right after `{` or `,`.
+        const contents = src.replace(/([{,]\s*)\[(_[A-Za-z0-9_$]+)\]:/g, (all, before, id) =>
+          strings.has(id) ? `${before}${strings.get(id)}:` : all,
         );
         return { contents, loader: 'js' };
       },
