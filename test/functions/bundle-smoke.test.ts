@@ -12,9 +12,21 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BundleSizes } from '../../bench/cold-start.js';
 import { createPlaygroundTable } from '../../lib/store/table.js';
+import { DynamoStore } from '../../lib/store/dynamo.js';
+import { parseDocument } from '../../schemas/parse.js';
+import type { Playground } from '../../schemas/playground.js';
+import { validateText } from '../../schemas/validate-text.js';
 import { apiEvent, scheduledEvent } from '../support/lambda-events.js';
 import { MOTO_CREDENTIALS, motoClientOptions, motoEndpoint } from '../support/moto.js';
 
@@ -81,17 +93,40 @@ function expectCounted(fn: string, report: Report) {
 }
 
 const example = readFileSync('examples/external-kafka.yaml', 'utf8');
-const exampleName = /name:\s*(\S+)/.exec(example)?.[1] ?? '';
+
+/** The external-Kafka example named `name`, on a VPC with two subnets created in moto (or on `network`). */
+async function exampleOn(name: string, network?: { vpcId: string; subnetIds: string[] }): Promise<string> {
+  const doc = parseDocument(example) as { metadata: { name: string }; spec: { network: Record<string, unknown> } };
+  doc.metadata.name = name;
+  if (network) doc.spec.network = { ...doc.spec.network, ...network, securityGroupIds: [] };
+  return stringify(doc);
+}
+
+async function motoNetwork(octet: number): Promise<{ vpcId: string; subnetIds: string[] }> {
+  const ec2 = new EC2Client(motoClientOptions());
+  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16` }));
+  const vpcId = vpc.Vpc?.VpcId ?? '';
+  const subnetIds: string[] = [];
+  for (const [i, az] of ['a', 'b'].entries()) {
+    const subnet = await ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${octet}.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }),
+    );
+    subnetIds.push(subnet.Subnet?.SubnetId ?? '');
+  }
+  return { vpcId, subnetIds };
+}
 
 describe('built bundles in a fresh node process (moto)', () => {
   it('api: GET and list load neither the validators nor the engine; validate and PUT load the validators; plan loads the engine', async () => {
+    const exampleName = 'smoke-api';
+    const doc = await exampleOn(exampleName);
     const report = await probe(
       'api',
       [
         { label: 'get', event: apiEvent('GET', '/playgrounds/smoke-missing') },
         { label: 'list', event: apiEvent('GET', '/playgrounds', { resource: '/playgrounds' }) },
-        { label: 'validate', event: apiEvent('POST', '/validate', { body: example, resource: '/validate' }) },
-        { label: 'put', event: apiEvent('PUT', `/playgrounds/${exampleName}`, { body: example }) },
+        { label: 'validate', event: apiEvent('POST', '/validate', { body: doc, resource: '/validate' }) },
+        { label: 'put', event: apiEvent('PUT', `/playgrounds/${exampleName}`, { body: doc }) },
         {
           label: 'plan',
           event: apiEvent('POST', `/playgrounds/${exampleName}/plan`, {
@@ -106,7 +141,7 @@ describe('built bundles in a fresh node process (moto)', () => {
       if (!found) throw new Error(`no step ${label}`);
       return { ...found, response: found.result as { statusCode: number; body: string } };
     };
-    expect(report.steps.map((s) => s.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(report.steps.map((s) => s.error)).toEqual(report.steps.map(() => undefined));
     expect(step('get').response.statusCode).toBe(404);
     expect(step('list').response.statusCode).toBe(200);
     expect(
@@ -141,6 +176,53 @@ describe('built bundles in a fresh node process (moto)', () => {
     expect(report.steps[0]?.error).toBeUndefined();
     expect(report.steps[0]?.result).toEqual({ batchItemFailures: [] });
     expect(loads(report.steps[0]?.loaded ?? [], RUNTIME)).toBe(true);
+    expectCounted('reconcile-worker', report);
+  });
+
+  it('reconcile-worker on moto: passes through the bundled, tree-shaken SDK create the ECS services, the load balancer, its listener and security group rule as asked (ECS, ELBv2, EC2, Cloud Map wire protocols)', async () => {
+    // Prepare: an external-Kafka playground on a moto VPC, stored in the table
+    const name = 'smoke-wire';
+    const env = await table('smoke-wire');
+    const text = await exampleOn(name, await motoNetwork(62));
+    const parsed = validateText(Buffer.from(text));
+    expect(parsed.errors).toEqual([]);
+    const store = new DynamoStore({ client: new DynamoDBClient(motoClientOptions()), tableName: env.TABLE_NAME });
+    await store.apply(parsed.document as Playground);
+    // Act: four passes, each a worker invocation in the same fresh process
+    const message = (i: number) => ({
+      label: `pass ${i}`,
+      event: { Records: [{ messageId: `w${i}`, body: JSON.stringify({ name }), eventSource: 'aws:sqs' }] },
+    });
+    const report = await probe('reconcile-worker', [1, 2, 3, 4].map(message), env);
+    // Assess: no pass failed, and moto holds what was asked for
+    expect(report.steps.map((s) => [s.error, s.result])).toEqual(
+      report.steps.map(() => [undefined, { batchItemFailures: [] }]),
+    );
+    const ecs = new ECSClient(motoClientOptions());
+    const cluster = ((await ecs.send(new ListClustersCommand({}))).clusterArns ?? []).find((a) =>
+      a.includes(`/kpo-${name}-`),
+    );
+    expect(cluster).toBeDefined();
+    const services = await ecs.send(
+      new DescribeServicesCommand({ cluster, services: ['schema-registry', 'kafka-ui'] }),
+    );
+    expect(services.services?.map((s) => s.serviceName).sort()).toEqual(['kafka-ui', 'schema-registry']);
+    expect(services.services?.find((s) => s.serviceName === 'kafka-ui')?.serviceRegistries?.[0]?.registryArn).toMatch(
+      /^arn:aws:servicediscovery:/,
+    );
+    const elb = new ElasticLoadBalancingV2Client(motoClientOptions());
+    const lb = ((await elb.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).find((l) =>
+      l.LoadBalancerName?.startsWith(`kpo-${name}`),
+    );
+    expect(lb?.Scheme).toBe('internal');
+    const listeners = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));
+    expect(listeners.Listeners?.map((l) => l.Port)).toEqual([8080]);
+    const sgs = await new EC2Client(motoClientOptions()).send(
+      new DescribeSecurityGroupsCommand({ GroupIds: lb?.SecurityGroups ?? [] }),
+    );
+    expect(sgs.SecurityGroups?.[0]?.IpPermissions?.map((p) => [p.FromPort, p.IpRanges?.map((r) => r.CidrIp)])).toEqual([
+      [8080, ['10.0.0.0/16']],
+    ]);
     expectCounted('reconcile-worker', report);
   });
 
