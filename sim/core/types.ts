@@ -93,9 +93,9 @@ export interface ElbModel extends TaggableModel {
   securityGroupsInUse(): string[];
   /** Whether the target group exists and a listener (or rule) of a load balancer forwards to it. */
   targetGroupHasLoadBalancer(targetGroupArn: string): boolean;
-  /** Registers an ip target (awsvpc tasks). Unknown target group → no-op. */
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void;
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void;
+  /** Registers an ip target (awsvpc tasks) at `at` (default: now). Unknown target group → no-op. */
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void;
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void;
   /** A registered target's current state (`healthy`, `unhealthy`, `initial`, …), or undefined when not registered. */
   targetState(targetGroupArn: string, ip: string, port: number): string | undefined;
 }

@@ -103,7 +103,8 @@ export function schedule(sim: EcsSim, svc: ServiceRecord, at: number): void {
     p.rolloutState === 'IN_PROGRESS' &&
     svc.deployments.length === 1 &&
     primaryRunning === svc.desiredCount &&
-    !pPending
+    !pPending &&
+    all.every((t) => t.deploymentId !== p.id || t.lastStatus !== 'RUNNING' || ready(sim, t))
   ) {
     p.rolloutState = 'COMPLETED';
     p.rolloutStateReason = `ECS deployment ${p.id} completed.`;
@@ -121,6 +122,18 @@ export function schedule(sim: EcsSim, svc: ServiceRecord, at: number): void {
     emitServiceAction(sim, svc, 'INFO', 'SERVICE_STEADY_STATE', at);
   }
   svc.steady = steady;
+}
+
+/**
+ * Whether a RUNNING task counts toward completing its deployment: its load balancer targets are healthy (ECS waits
+ * for them: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html), and it is
+ * not a Kafka client still retrying brokers it cannot reach (its process never finishes starting).
+ */
+function ready(sim: EcsSim, t: TaskRecord): boolean {
+  if (t.exitsAt !== undefined) return false;
+  if (t.registrations.targets.length === 0) return true;
+  const elb = optionalModel<ElbModel>(sim.cloud, 'elbv2');
+  return t.registrations.targets.every((g) => (elb?.targetState(g.arn, t.ip, g.port) ?? 'healthy') === 'healthy');
 }
 
 /** A task of deployment `d` failed to start: count it and trip the circuit breaker when the threshold is hit. */
@@ -251,6 +264,7 @@ export function targetHealthChanged(
   const svc = sim.state.services[t.serviceArn];
   if (healthy) {
     if (t.elbFailure?.targetGroupArn === targetGroupArn) t.elbFailure = undefined;
+    if (svc) schedule(sim, svc, at);
   } else {
     const grace = (svc?.healthCheckGracePeriodSeconds ?? 0) * 1000;
     t.elbFailure = { targetGroupArn, at: Math.max(at, (t.startedAt ?? at) + grace) };

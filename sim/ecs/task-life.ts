@@ -150,17 +150,17 @@ export function register(sim: EcsSim, t: TaskRecord, d: DeploymentRecord | undef
   const elb = optionalModel<ElbModel>(sim.cloud, 'elbv2');
   for (const lb of d.config.loadBalancers) {
     if (!elb || !lb.targetGroupArn || lb.containerPort === undefined) continue;
-    elb.registerTaskTarget(lb.targetGroupArn, t.ip, lb.containerPort);
+    elb.registerTaskTarget(lb.targetGroupArn, t.ip, lb.containerPort, at);
     t.registrations.targets.push({ arn: lb.targetGroupArn, port: lb.containerPort });
     serviceEvent(sim, svc, `registered 1 targets in (target-group ${lb.targetGroupArn})`, at);
   }
 }
 
-export function deregister(sim: EcsSim, t: TaskRecord): void {
+export function deregister(sim: EcsSim, t: TaskRecord, at?: number): void {
   const cm = optionalModel<CloudMapModel>(sim.cloud, 'servicediscovery');
   for (const r of t.registrations.registries) cm?.deregisterTaskInstance(r.arn, t.id);
   const elb = optionalModel<ElbModel>(sim.cloud, 'elbv2');
-  for (const g of t.registrations.targets) elb?.deregisterTaskTarget(g.arn, t.ip, g.port);
+  for (const g of t.registrations.targets) elb?.deregisterTaskTarget(g.arn, t.ip, g.port, at);
   t.registrations = { registries: [], targets: [] };
 }
 
@@ -174,7 +174,7 @@ export function requestStop(sim: EcsSim, t: TaskRecord, at: number, stopCode: st
   t.lastStatus = t.lastStatus === 'RUNNING' ? 'DEACTIVATING' : 'DEPROVISIONING';
   t.nextAt = at + sim.timings.taskStopMs;
   t.version++;
-  deregister(sim, t);
+  deregister(sim, t, at);
   emitTask(sim, t);
   return true;
 }

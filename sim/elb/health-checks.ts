@@ -198,7 +198,10 @@ export class ElbHealthChecks {
       if (t.state === 'draining') {
         if (t.until === next.at) delete tg.targets[next.key];
       } else if (!t.check) {
-        if (t.state === 'initial' && t.until === next.at) t.state = 'healthy';
+        if (t.state === 'initial' && t.until === next.at) {
+          t.state = 'healthy';
+          if (tg.targetType === 'ip') this.ecs()?.targetHealthChanged(tg.arn, t.id, t.port, true, '', next.at);
+        }
       } else if (t.check.next === next.at) {
         this.check(tg, t, next.at);
       }

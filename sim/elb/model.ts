@@ -192,12 +192,12 @@ export class ElbV2Model implements ElbModel, ElbHost {
     return this.targetGroups.targetState(targetGroupArn, ip, port);
   }
 
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void {
-    this.targetGroups.registerTaskTarget(targetGroupArn, ip, port);
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
+    this.targetGroups.registerTaskTarget(targetGroupArn, ip, port, at);
   }
 
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void {
-    this.targetGroups.deregisterTaskTarget(targetGroupArn, ip, port);
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
+    this.targetGroups.deregisterTaskTarget(targetGroupArn, ip, port, at);
   }
 
   /** Security groups in use by a load balancer, or by the network interfaces of one deleted moments ago. */

@@ -212,23 +212,23 @@ export class ElbTargetGroups {
     return {};
   }
 
-  private add(tg: TargetGroupRecord, id: string, port: number): void {
+  private add(tg: TargetGroupRecord, id: string, port: number, at?: number): void {
     const key = `${id}:${port}`;
     const current = tg.targets[key];
     if (current && current.state !== 'draining') return;
-    const now = this.m.cloud.clock.now();
+    const now = at ?? this.m.cloud.clock.now();
     const t: TargetRecord = { id, port, state: 'initial', until: now + this.m.healthyAfterMs };
     tg.targets[key] = t;
     this.checks.registered(tg, t, now);
   }
 
-  private drain(tg: TargetGroupRecord, id: string, port: number): void {
+  private drain(tg: TargetGroupRecord, id: string, port: number, at?: number): void {
     const t = tg.targets[`${id}:${port}`];
     if (!t || t.state === 'draining') return;
     t.state = 'draining';
     t.reason = undefined;
     t.description = undefined;
-    t.until = this.m.cloud.clock.now() + this.m.deregistrationDelayMs;
+    t.until = (at ?? this.m.cloud.clock.now()) + this.m.deregistrationDelayMs;
     this.checks.draining(tg, t);
   }
 
@@ -275,13 +275,13 @@ export class ElbTargetGroups {
     return this.all[targetGroupArn]?.targets[`${ip}:${port}`]?.state;
   }
 
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void {
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
     const tg = this.all[targetGroupArn];
-    if (tg) this.add(tg, ip, port);
+    if (tg) this.add(tg, ip, port, at);
   }
 
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void {
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
     const tg = this.all[targetGroupArn];
-    if (tg) this.drain(tg, ip, port);
+    if (tg) this.drain(tg, ip, port, at);
   }
 }
