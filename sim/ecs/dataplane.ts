@@ -21,6 +21,8 @@ import type { SimCloud } from '../core/cloud.js';
 import type { ContainerAnswer, Ec2Network, FlowEndpoint, KafkaBrokers, TaskProbe } from '../core/types.js';
 import type { EcsSim, TaskRecord } from './state.js';
 
+export type { ImageFault } from './state.js';
+
 /** How an image behaves: start-up time, the paths it answers 200 on, and how long it waits for Kafka. */
 export interface ImageProfile {
   startMs: number;
@@ -55,9 +57,6 @@ const PROFILES: Record<string, ImageProfile> = {
 
 /** Any other image: up in 10 s, answers 200 everywhere, waits a minute for Kafka. */
 const DEFAULT_PROFILE: ImageProfile = { startMs: 10_000, paths: undefined, kafkaTimeoutMs: 60_000 };
-
-/** What a fault hook makes an image do: answer this HTTP status on every path, or never listen. */
-export type ImageFault = { status: number } | { neverListens: true };
 
 export function profileOf(image: string): ImageProfile {
   const at = image.lastIndexOf('@');

@@ -13,7 +13,6 @@ import type {
 } from '@aws-sdk/client-ecs';
 import type { SimCloud } from '../core/cloud.js';
 import { canonicalJson as stableJson } from '../../lib/canonical.js';
-import type { ImageFault } from './dataplane.js';
 
 export interface EcsTimings {
   /** A task's PROVISIONING → RUNNING. */
@@ -165,6 +164,9 @@ export interface TaskRecord {
   registrations: { registries: { arn: string; port: number | undefined }[]; targets: { arn: string; port: number }[] };
   tags: Record<string, string>;
 }
+
+/** What a fault hook makes an image do: answer this HTTP status on every path, or never listen (see `dataplane.ts`). */
+export type ImageFault = { status: number } | { neverListens: true };
 
 export interface EcsState {
   clusters: Record<string, ClusterRecord>;
