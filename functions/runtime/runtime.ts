@@ -1,24 +1,19 @@
 /**
- * The composition root: builds the store, the AWS clients and the engine from the configuration. Lambda
- * handlers create one per container (cold start) and reuse it; tests and local mode pass overrides
- * (the simulated cloud's client plugins, an emulator's DynamoDB client, a virtual clock).
+ * The composition root: builds the store (store.ts), the AWS clients and the engine from the configuration.
+ * Lambda handlers import it on the first invocation that needs the engine and keep one per container
+ * (lambda.ts); tests and local mode pass overrides (the simulated cloud's client plugins, an emulator's
+ * DynamoDB client, a virtual clock).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Engine, type EngineLog } from '../../reconcilers/engine/engine.js';
 import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
 import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
 import { Aws, type CallRecord, type ClientOptions, createClients } from '../../lib/aws.js';
-import { type Clock, systemClock } from '../../lib/clock.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
 import type { OperatorConfig } from './config.js';
-import { DynamoStore } from '../../lib/store/dynamo.js';
-import type { PlaygroundStore } from '../../lib/store/types.js';
+import { createBase, type RuntimeBase, type StoreOverrides } from './store.js';
 
-export interface RuntimeOverrides {
+export interface RuntimeOverrides extends StoreOverrides {
   clientOptions?: ClientOptions;
-  dynamo?: DynamoDBClient;
-  store?: PlaygroundStore;
-  clock?: Clock;
   random?: () => number;
   owner?: string;
   log?: EngineLog;
@@ -27,16 +22,13 @@ export interface RuntimeOverrides {
   preflight?: NetworkPreflight;
 }
 
-export interface Runtime {
-  config: OperatorConfig;
-  store: PlaygroundStore;
+export interface Runtime extends RuntimeBase {
   aws: Aws;
   engine: Engine;
-  clock: Clock;
 }
 
 export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}): Runtime {
-  const clock = o.clock ?? systemClock;
+  const { store, clock } = createBase(config, o);
   const clientOptions: ClientOptions = o.clientOptions ?? {
     region: config.region,
     ...(config.awsEndpoint ? { endpoint: config.awsEndpoint } : {}),
@@ -47,18 +39,6 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
     ...(o.random ? { random: o.random } : {}),
     ...(o.onCall ? { onCall: o.onCall } : {}),
   });
-  const store =
-    o.store ??
-    new DynamoStore({
-      client:
-        o.dynamo ??
-        new DynamoDBClient({
-          region: config.region,
-          ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
-        }),
-      tableName: config.tableName,
-      clock,
-    });
   const engine = new Engine({
     store,
     aws,
