@@ -83,6 +83,32 @@ describe('ELB health checks by traffic (simulated cloud: moto has no data plane)
     expect(states(thrice)).toEqual(['unhealthy/Target.Timeout']);
   });
 
+  it('a settled target is checked again only when a group its checks go through changes, not for other groups', async () => {
+    // Prepare
+    const w = await dataPlaneWorld();
+    await w.allow(w.tasksGroup, 8000, w.albGroup);
+    const tg = await targetGroup(w, 'ui', 8000);
+    const ui = { name: 'ui', image: UI, port: 8000, subnets: PUBLIC, publicIp: true, targetGroupArn: tg };
+    await service(w, { ...ui, graceSeconds: 600 });
+    await w.cloud.clock.advance(60_000);
+    let probes = 0;
+    const probe = w.ecs.probe.bind(w.ecs);
+    w.ecs.probe = (...args) => {
+      probes++;
+      return probe(...args);
+    };
+    // Act
+    for (let port = 1; port <= 50; port++) await w.allow(w.brokersGroup, port, w.albGroup);
+    await w.cloud.clock.advance(15 * 60_000);
+    const unrelated = probes;
+    await w.allow(w.tasksGroup, 8443, w.albGroup);
+    await w.cloud.clock.advance(15_000);
+    // Assess
+    expect(states(await targets(w, tg))).toEqual(['healthy/-']);
+    expect(unrelated).toBe(0);
+    expect(probes).toBe(1);
+  });
+
   it('a container answering 404 on the health path goes unhealthy with Target.ResponseCodeMismatch', async () => {
     // Prepare
     const w = await dataPlaneWorld();
