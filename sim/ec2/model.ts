@@ -28,7 +28,7 @@ export class Ec2Model implements Ec2Network, Ec2Host {
   private readonly dataPlane = new Ec2DataPlane(this, this.vpcs);
 
   /** In memory (not state): which groups changed, newest last, so flows through them are re-evaluated. */
-  private changes: { seq: number; group: string }[] = [];
+  private changes: { seq: number; group: string; at: number }[] = [];
   private seq = 0;
   /** Changes up to this number are no longer in the log (everything counts as changed for older readers). */
   private floor = 0;
@@ -83,21 +83,21 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     return v ? { enableDnsSupport: v.enableDnsSupport, enableDnsHostnames: v.enableDnsHostnames } : undefined;
   }
 
-  groupChangesSince(since: number): { now: number; groups: string[] | undefined } {
+  groupChangesSince(since: number): { now: number; groups: { id: string; at: number }[] | undefined } {
     if (since < this.floor) return { now: this.seq, groups: undefined };
-    const groups = new Set<string>();
+    const first = new Map<string, number>();
     for (let i = this.changes.length - 1; i >= 0; i--) {
       const c = this.changes[i];
       if (!c || c.seq <= since) break;
-      groups.add(c.group);
+      first.set(c.group, c.at);
     }
-    return { now: this.seq, groups: [...groups] };
+    return { now: this.seq, groups: [...first].map(([id, at]) => ({ id, at })) };
   }
 
   /** A group's rules changed (seed helpers and out-of-band changes call this too); the log keeps the last 10,000. */
   touch(groupId: string): void {
     this.seq++;
-    this.changes.push({ seq: this.seq, group: groupId });
+    this.changes.push({ seq: this.seq, group: groupId, at: this.cloud.clock.now() });
     if (this.changes.length > 10_000) {
       this.changes = this.changes.slice(5_000);
       this.floor = (this.changes[0]?.seq ?? this.seq) - 1;

@@ -217,14 +217,15 @@ export class ElbHealthChecks {
       }
       return;
     }
+    // The next check after the change runs at the change's time, so a long clock jump still sees every interval.
     for (const g of changes?.groups ?? []) {
-      const entries = this.settledByGroup.get(g);
+      const entries = this.settledByGroup.get(g.id);
       if (!entries) continue;
-      this.settledByGroup.delete(g);
+      this.settledByGroup.delete(g.id);
       for (const entry of entries) {
         const [tgArn = '', key = ''] = entry.split(' ');
         const t = this.m.state.targetGroups[tgArn]?.targets[key];
-        if (t) this.wake(tgArn, t, now);
+        if (t) this.wake(tgArn, t, Math.min(now, g.at));
       }
     }
   }
