@@ -8,8 +8,8 @@
  * - Nothing listening → `Target.FailedHealthChecks` ("error while establishing a connection"); a status outside the
  *   matcher → `Target.ResponseCodeMismatch` (reason codes: API_TargetHealth.html,
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html).
- * - A newly registered target is `initial` (Elb.RegistrationInProgress, then Elb.InitialHealthChecking) and must pass
- *   one health check to be `healthy`; UnhealthyThresholdCount consecutive failures make it `unhealthy`, and an
+ * - A newly registered target is `initial` (Elb.RegistrationInProgress until its first check one interval later,
+ *   then Elb.InitialHealthChecking) and must pass one health check to be `healthy`; UnhealthyThresholdCount consecutive failures make it `unhealthy`, and an
  *   unhealthy target needs HealthyThresholdCount consecutive successes to be healthy again (the page above).
  * - Simplification: while the container is still starting (its process will answer later) a check counts neither
  *   way and the target stays `initial`; ECS's health-check grace period exists for that window on AWS.
@@ -143,8 +143,10 @@ export class ElbHealthChecks {
       tg.targetType === 'ip' ? this.ecs()?.probe(t.id, this.healthPort(tg, t), tg.healthCheck.path, now) : undefined;
     const subnet = probe?.endpoint.subnetId;
     if (ec2 && probe && subnet !== undefined && ec2.subnet(subnet)) {
-      t.check = { next: now, ok: 0, fail: 0 };
-      this.heap.push({ at: now, tg: tg.arn, key: keyOf(t) });
+      // The first check goes out one interval after registration: unhealthy after UnhealthyThresholdCount intervals.
+      const first = now + tg.healthCheck.intervalSeconds * 1000;
+      t.check = { next: first, ok: 0, fail: 0 };
+      this.heap.push({ at: first, tg: tg.arn, key: keyOf(t) });
     } else {
       this.heap.push({ at: t.until, tg: tg.arn, key: keyOf(t) });
     }

@@ -21,18 +21,21 @@ const states = (list: Awaited<ReturnType<typeof targets>>) =>
   list.map((t) => `${t.TargetHealth?.State}/${t.TargetHealth?.Reason ?? '-'}`);
 
 describe('ELB health checks by traffic (simulated cloud: moto has no data plane)', () => {
-  it('a target whose group does not let the load balancer in goes unhealthy with Target.Timeout', async () => {
+  it('a target whose group does not let the load balancer in goes unhealthy with Target.Timeout after UnhealthyThresholdCount intervals', async () => {
     // Prepare
     const w = await dataPlaneWorld();
     const tg = await targetGroup(w, 'ui', 8000);
     await service(w, { name: 'ui', image: UI, port: 8000, subnets: PUBLIC, publicIp: true, targetGroupArn: tg });
-    // Act
+    // Act: the task registers at 45 s; checks every 15 s, unhealthy after 3 failures.
     await w.cloud.clock.advance(45_000);
-    const first = await targets(w, tg);
-    await w.cloud.clock.advance(30_000);
+    const registered = await targets(w, tg);
+    await w.cloud.clock.advance(3 * 15_000 - 1);
+    const checking = await targets(w, tg);
+    await w.cloud.clock.advance(1);
     const after = await targets(w, tg);
     // Assess
-    expect(states(first)).toEqual(['initial/Elb.InitialHealthChecking']);
+    expect(states(registered)).toEqual(['initial/Elb.RegistrationInProgress']);
+    expect(states(checking)).toEqual(['initial/Elb.InitialHealthChecking']);
     expect(states(after)).toEqual(['unhealthy/Target.Timeout']);
     expect(after[0]?.TargetHealth?.Description).toBe('Request timed out');
     expect(after[0]?.HealthCheckPort).toBe('8000');
@@ -49,8 +52,8 @@ describe('ELB health checks by traffic (simulated cloud: moto has no data plane)
     const started = await targets(w, tg);
     await w.cloud.clock.advance(15_000);
     const checked = await targets(w, tg);
-    // Assess
-    expect(states(started)).toEqual(['initial/Elb.InitialHealthChecking']);
+    // Assess: one passing check makes a newly registered target healthy.
+    expect(states(started)).toEqual(['initial/Elb.RegistrationInProgress']);
     expect(states(checked)).toEqual(['healthy/-']);
   });
 
