@@ -86,6 +86,22 @@ describe('ELB health checks by traffic (simulated cloud: moto has no data plane)
     expect(states(thrice)).toEqual(['unhealthy/Target.Timeout']);
   });
 
+  it('a task in a subnet the EC2 model never saw keeps the timer behaviour: healthy after the delay, whatever the rules', async () => {
+    // Prepare: no rule lets the load balancer in, but the subnet is made up.
+    const w = await dataPlaneWorld();
+    const tg = await targetGroup(w, 'ui', 8000);
+    const ui = { name: 'ui', image: UI, port: 8000, subnets: ['subnet-made-up'], publicIp: true, targetGroupArn: tg };
+    await service(w, ui);
+    // Act
+    await w.cloud.clock.advance(45_000 + 29_999);
+    const before = await targets(w, tg);
+    await w.cloud.clock.advance(1);
+    const after = await targets(w, tg);
+    // Assess
+    expect(states(before)).toEqual(['initial/Elb.RegistrationInProgress']);
+    expect(states(after)).toEqual(['healthy/-']);
+  });
+
   it('a settled target is checked again only when a group its checks go through changes, not for other groups', async () => {
     // Prepare
     const w = await dataPlaneWorld();
