@@ -84,8 +84,12 @@ export interface Ec2Network extends TaggableModel {
   flowAllowed(src: FlowEndpoint, dst: FlowEndpoint, port: number): boolean;
   /** The VPC's DNS attributes, or undefined for a VPC the model does not know. */
   vpcDns(vpcId: string): { enableDnsSupport: boolean; enableDnsHostnames: boolean } | undefined;
-  /** Bumped on every change that can change a flow's outcome (security groups, their rules, routes). */
-  rulesVersion(): number;
+  /**
+   * The security groups whose rules changed (or that were created or deleted) after change number `since`, each
+   * with the time of its first such change, and the current change number. `groups` undefined: anything may have
+   * changed (a restore, or `since` is too old).
+   */
+  groupChangesSince(since: number): { now: number; groups: { id: string; at: number }[] | undefined };
 }
 
 export interface ElbModel extends TaggableModel {

@@ -8,8 +8,8 @@
  * - Nothing listening → `Target.FailedHealthChecks` ("error while establishing a connection"); a status outside the
  *   matcher → `Target.ResponseCodeMismatch` (reason codes: API_TargetHealth.html,
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html).
- * - A newly registered target is `initial` (Elb.RegistrationInProgress, then Elb.InitialHealthChecking) and must pass
- *   one health check to be `healthy`; UnhealthyThresholdCount consecutive failures make it `unhealthy`, and an
+ * - A newly registered target is `initial` (Elb.RegistrationInProgress until its first check one interval later,
+ *   then Elb.InitialHealthChecking) and must pass one health check to be `healthy`; UnhealthyThresholdCount consecutive failures make it `unhealthy`, and an
  *   unhealthy target needs HealthyThresholdCount consecutive successes to be healthy again (the page above).
  * - Simplification: while the container is still starting (its process will answer later) a check counts neither
  *   way and the target stays `initial`; ECS's health-check grace period exists for that window on AWS.
@@ -17,8 +17,9 @@
  * interface sits in a subnet the EC2 model never saw (documents with made-up ids), keeps the timer behaviour:
  * `healthy` after `healthyAfterMs`.
  * Cost per call does not grow with the number of targets: due checks sit in a min-heap; a target whose result
- * cannot change with time (healthy and passing, unhealthy and failing) is not checked again until a rule, fault or
- * listener changes somewhere (the models' version counters), when settled targets are checked once more.
+ * cannot change with time (healthy and passing, unhealthy and failing) is settled and checked again only when a
+ * security group its check went through changes (the EC2 model's change log, indexed by group here), when its
+ * target group's listeners or settings change (`touch`), or when an ECS fault hook is set.
  */
 import type { TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EcsDataPlane, FlowEndpoint } from '../core/types.js';
@@ -109,9 +110,13 @@ export const INITIAL_CHECKING = {
 
 export class ElbHealthChecks {
   private readonly heap = new DueHeap();
-  private seen = '';
   private built = false;
-  /** Load balancer nodes per target group, for the checks of one tick. */
+  /** The EC2 change number and ECS fault version seen last (-1: not yet read). */
+  private seenGroups = -1;
+  private seenAnswers = -1;
+  /** Settled targets (`<tg arn> <ip:port>`) by the security groups their last check went through. */
+  private settledByGroup = new Map<string, Set<string>>();
+  /** Load balancer nodes per target group, until `touch` says its listeners changed. */
   private nodesCache = new Map<string, FlowEndpoint[]>();
 
   constructor(private readonly m: ElbHost) {}
@@ -138,8 +143,10 @@ export class ElbHealthChecks {
       tg.targetType === 'ip' ? this.ecs()?.probe(t.id, this.healthPort(tg, t), tg.healthCheck.path, now) : undefined;
     const subnet = probe?.endpoint.subnetId;
     if (ec2 && probe && subnet !== undefined && ec2.subnet(subnet)) {
-      t.check = { next: now, ok: 0, fail: 0 };
-      this.heap.push({ at: now, tg: tg.arn, key: keyOf(t) });
+      // The first check goes out one interval after registration: unhealthy after UnhealthyThresholdCount intervals.
+      const first = now + tg.healthCheck.intervalSeconds * 1000;
+      t.check = { next: first, ok: 0, fail: 0 };
+      this.heap.push({ at: first, tg: tg.arn, key: keyOf(t) });
     } else {
       this.heap.push({ at: t.until, tg: tg.arn, key: keyOf(t) });
     }
@@ -151,45 +158,95 @@ export class ElbHealthChecks {
     this.heap.push({ at: t.until, tg: tg.arn, key: keyOf(t) });
   }
 
-  /** After a restore the heap is rebuilt from the state on the next tick. */
+  /** After a restore the heap is rebuilt from the state on the next tick, and every settled target is re-checked. */
   reset(): void {
     this.built = false;
-    this.seen = '';
+    this.seenGroups = -1;
+    this.seenAnswers = -1;
+    this.settledByGroup.clear();
+    this.nodesCache.clear();
+  }
+
+  /** The listeners or health-check settings of these target groups changed: their settled targets are re-checked. */
+  touch(targetGroupArns: readonly string[]): void {
+    const now = this.m.cloud.clock.now();
+    for (const arn of targetGroupArns) {
+      this.nodesCache.delete(arn);
+      const tg = this.m.state.targetGroups[arn];
+      for (const t of Object.values(tg?.targets ?? {})) this.wake(arn, t, now);
+    }
+  }
+
+  private wake(tgArn: string, t: TargetRecord, now: number): void {
+    if (t.check && t.check.next === undefined && t.state !== 'draining') {
+      t.check.next = now;
+      this.heap.push({ at: now, tg: tgArn, key: keyOf(t) });
+    }
   }
 
   private build(): void {
     if (this.built) return;
     this.built = true;
     this.heap.clear();
+    // Settled targets are not indexed by group after a restore: each is checked once more, which indexes it again.
+    const now = this.m.cloud.clock.now();
     for (const tg of Object.values(this.m.state.targetGroups)) {
       for (const t of Object.values(tg.targets)) {
+        if (t.check && t.check.next === undefined && t.state !== 'draining') t.check.next = now;
         const at = t.state === 'draining' || !t.check ? t.until : t.check.next;
         if (at !== undefined) this.heap.push({ at, tg: tg.arn, key: keyOf(t) });
       }
     }
   }
 
-  /** Settled targets are checked again when a security group, a fault hook or a listener changed. */
+  /**
+   * Settled targets are checked again when a security group their checks go through changed (only those targets),
+   * or, for every settled target, after a restore or an ECS fault hook (test tools, not per-call work).
+   */
   private recheckOnChange(now: number): void {
-    const versions = `${this.m.ec2()?.rulesVersion() ?? 0}/${this.ecs()?.answersVersion() ?? 0}/${this.m.version}`;
-    if (versions === this.seen) return;
-    const first = this.seen === '';
-    this.seen = versions;
+    const changes = this.m.ec2()?.groupChangesSince(this.seenGroups);
+    const answers = this.ecs()?.answersVersion() ?? 0;
+    const first = this.seenGroups < 0;
+    const everything =
+      !first && ((changes !== undefined && changes.groups === undefined) || answers !== this.seenAnswers);
+    this.seenGroups = changes?.now ?? 0;
+    this.seenAnswers = answers;
     if (first) return;
-    for (const tg of Object.values(this.m.state.targetGroups)) {
-      for (const t of Object.values(tg.targets)) {
-        if (t.check && t.check.next === undefined && t.state !== 'draining') {
-          t.check.next = now;
-          this.heap.push({ at: now, tg: tg.arn, key: keyOf(t) });
-        }
+    if (everything) {
+      this.settledByGroup.clear();
+      for (const tg of Object.values(this.m.state.targetGroups)) {
+        for (const t of Object.values(tg.targets)) this.wake(tg.arn, t, now);
       }
+      return;
+    }
+    // The next check after the change runs at the change's time, so a long clock jump still sees every interval.
+    for (const g of changes?.groups ?? []) {
+      const entries = this.settledByGroup.get(g.id);
+      if (!entries) continue;
+      this.settledByGroup.delete(g.id);
+      for (const entry of entries) {
+        const [tgArn = '', key = ''] = entry.split(' ');
+        const t = this.m.state.targetGroups[tgArn]?.targets[key];
+        if (t) this.wake(tgArn, t, Math.min(now, g.at));
+      }
+    }
+  }
+
+  private settle(tg: TargetGroupRecord, t: TargetRecord, groups: readonly string[]): void {
+    const entry = `${tg.arn} ${keyOf(t)}`;
+    for (const g of groups) {
+      let set = this.settledByGroup.get(g);
+      if (!set) {
+        set = new Set();
+        this.settledByGroup.set(g, set);
+      }
+      set.add(entry);
     }
   }
 
   tick(now: number): void {
     this.build();
     this.recheckOnChange(now);
-    this.nodesCache.clear();
     for (let next = this.heap.peek(); next && next.at <= now; next = this.heap.peek()) {
       this.heap.pop();
       const tg = this.m.state.targetGroups[next.tg];
@@ -222,12 +279,14 @@ export class ElbHealthChecks {
     return out;
   }
 
-  private result(tg: TargetGroupRecord, t: TargetRecord, at: number): Result | undefined {
+  private result(tg: TargetGroupRecord, t: TargetRecord, at: number, groups: string[]): Result | undefined {
     const port = this.healthPort(tg, t);
     const probe = this.ecs()?.probe(t.id, port, tg.healthCheck.path, at);
     const timeout: Result = { kind: 'fail', reason: 'Target.Timeout', description: 'Request timed out' };
     if (!probe) return timeout;
     const nodes = this.nodes(tg);
+    groups.push(...(probe.endpoint.securityGroupIds ?? []));
+    for (const n of nodes) groups.push(...(n.securityGroupIds ?? []));
     // No load balancer routes to the group: it is `unused` and not checked.
     if (nodes.length === 0) return undefined;
     const ec2 = this.m.ec2();
@@ -250,7 +309,8 @@ export class ElbHealthChecks {
     if (!c) return;
     const hc = tg.healthCheck;
     const before = t.state;
-    const r = this.result(tg, t, at);
+    const groups: string[] = [];
+    const r = this.result(tg, t, at, groups);
     let settled = false;
     if (!r) {
       settled = true;
@@ -272,6 +332,7 @@ export class ElbHealthChecks {
       settled = t.state === 'unhealthy' && r.kind === 'fail';
     }
     c.next = settled ? undefined : at + hc.intervalSeconds * 1000;
+    if (settled) this.settle(tg, t, [...new Set(groups)]);
     if (c.next !== undefined) this.heap.push({ at: c.next, tg: tg.arn, key: keyOf(t) });
     if (before !== t.state && (t.state === 'unhealthy' || t.state === 'healthy')) {
       this.ecs()?.targetHealthChanged(tg.arn, t.id, t.port, t.state === 'healthy', t.description ?? '', at);

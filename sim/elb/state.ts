@@ -97,8 +97,6 @@ export interface ElbHost {
   readonly healthyAfterMs: number;
   readonly deregistrationDelayMs: number;
   readonly eniReleaseMs: number;
-  /** Bumped by every mutating ELB call, so settled targets are checked again (listeners, groups). */
-  readonly version: number;
   fail(name: string, message: string): Error;
   ec2(): Ec2Network | undefined;
   loadBalancer(arn: string | undefined, visibleOnly?: boolean): LoadBalancerRecord;

@@ -12,7 +12,20 @@ import type { Ec2Model } from '../../sim/ec2/model.js';
 import type { EcsModel } from '../../sim/ecs/model.js';
 import type { ElbV2Model } from '../../sim/elb/model.js';
 import type { KafkaModel } from '../../sim/msk/model.js';
-import { createHarness, loadExample } from '../support/harness.js';
+import { namesFor } from '../../reconcilers/engine/names.js';
+import { createHarness, type Harness, loadExample } from '../support/harness.js';
+
+/** Every non-draining target of every target group: `<port> <state>/<reason>`. */
+function targetStates(h: Harness): string[] {
+  const elb = h.cloud.model<ElbV2Model>('elbv2');
+  return Object.values(elb.state.targetGroups)
+    .flatMap((tg) =>
+      Object.values(tg.targets)
+        .filter((t) => t.state !== 'draining')
+        .map((t) => `${tg.port} ${t.state}/${t.reason ?? '-'}`),
+    )
+    .sort();
+}
 
 const SUBNETS = ['subnet-0a1b2c3d4e5f60718', 'subnet-1b2c3d4e5f607182a', 'subnet-2c3d4e5f607182a3b'];
 
@@ -61,5 +74,34 @@ describe('data plane end to end (simulated cloud)', () => {
     expect(kafkaClients.every((t) => t.lastStatus === 'RUNNING' && t.exitsAt === undefined)).toBe(true);
     const status = passes.at(-1)?.status;
     expect(status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  }, 180_000);
+
+  it('tasks group rules revoked out of band: targets time out (Target.Timeout) until the operator restores the rules, then Ready and healthy again', async () => {
+    // Prepare
+    const h = createHarness({ seed: 47, preflight: NETWORK_PREFLIGHT });
+    const doc = loadExample('seed-playground.yaml');
+    delete doc.spec.ttl;
+    seedNetworkFor(h.cloud, resolvePlayground(doc));
+    await h.store.apply(doc);
+    const name = doc.metadata.name;
+    await h.runUntil(name, (r) => r.outcome === 'ready');
+    const names = namesFor(name, (await h.store.get(name))?.metadata.uid ?? '');
+    const ec2 = h.cloud.model<Ec2Model>('ec2');
+    const tasks = Object.values(ec2.state.securityGroups).find((g) => g.name === names.tasksSecurityGroup)?.id ?? '';
+
+    // Act: every inbound rule of the tasks group goes; three health-check intervals pass before the next pass.
+    ec2.tamperRevokeAllIngress(tasks);
+    await h.cloud.clock.advance(46_000);
+    const broken = targetStates(h);
+    const passes = await h.runUntil(name, (r) => r.outcome === 'ready');
+
+    // Assess
+    expect(broken).toEqual([
+      '8000 unhealthy/Target.Timeout',
+      '8000 unhealthy/Target.Timeout',
+      '8082 unhealthy/Target.Timeout',
+    ]);
+    expect(targetStates(h)).toEqual(['8000 healthy/-', '8000 healthy/-', '8082 healthy/-']);
+    expect(passes.at(-1)?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
   }, 180_000);
 });

@@ -21,18 +21,21 @@ const states = (list: Awaited<ReturnType<typeof targets>>) =>
   list.map((t) => `${t.TargetHealth?.State}/${t.TargetHealth?.Reason ?? '-'}`);
 
 describe('ELB health checks by traffic (simulated cloud: moto has no data plane)', () => {
-  it('a target whose group does not let the load balancer in goes unhealthy with Target.Timeout', async () => {
+  it('a target whose group does not let the load balancer in goes unhealthy with Target.Timeout after UnhealthyThresholdCount intervals', async () => {
     // Prepare
     const w = await dataPlaneWorld();
     const tg = await targetGroup(w, 'ui', 8000);
     await service(w, { name: 'ui', image: UI, port: 8000, subnets: PUBLIC, publicIp: true, targetGroupArn: tg });
-    // Act
+    // Act: the task registers at 45 s; checks every 15 s, unhealthy after 3 failures.
     await w.cloud.clock.advance(45_000);
-    const first = await targets(w, tg);
-    await w.cloud.clock.advance(30_000);
+    const registered = await targets(w, tg);
+    await w.cloud.clock.advance(3 * 15_000 - 1);
+    const checking = await targets(w, tg);
+    await w.cloud.clock.advance(1);
     const after = await targets(w, tg);
     // Assess
-    expect(states(first)).toEqual(['initial/Elb.InitialHealthChecking']);
+    expect(states(registered)).toEqual(['initial/Elb.RegistrationInProgress']);
+    expect(states(checking)).toEqual(['initial/Elb.InitialHealthChecking']);
     expect(states(after)).toEqual(['unhealthy/Target.Timeout']);
     expect(after[0]?.TargetHealth?.Description).toBe('Request timed out');
     expect(after[0]?.HealthCheckPort).toBe('8000');
@@ -49,8 +52,8 @@ describe('ELB health checks by traffic (simulated cloud: moto has no data plane)
     const started = await targets(w, tg);
     await w.cloud.clock.advance(15_000);
     const checked = await targets(w, tg);
-    // Assess
-    expect(states(started)).toEqual(['initial/Elb.InitialHealthChecking']);
+    // Assess: one passing check makes a newly registered target healthy.
+    expect(states(started)).toEqual(['initial/Elb.RegistrationInProgress']);
     expect(states(checked)).toEqual(['healthy/-']);
   });
 
@@ -81,6 +84,48 @@ describe('ELB health checks by traffic (simulated cloud: moto has no data plane)
     expect(states(before)).toEqual(['healthy/-']);
     expect(states(once)).toEqual(['healthy/-']);
     expect(states(thrice)).toEqual(['unhealthy/Target.Timeout']);
+  });
+
+  it('a task in a subnet the EC2 model never saw keeps the timer behaviour: healthy after the delay, whatever the rules', async () => {
+    // Prepare: no rule lets the load balancer in, but the subnet is made up.
+    const w = await dataPlaneWorld();
+    const tg = await targetGroup(w, 'ui', 8000);
+    const ui = { name: 'ui', image: UI, port: 8000, subnets: ['subnet-made-up'], publicIp: true, targetGroupArn: tg };
+    await service(w, ui);
+    // Act
+    await w.cloud.clock.advance(45_000 + 29_999);
+    const before = await targets(w, tg);
+    await w.cloud.clock.advance(1);
+    const after = await targets(w, tg);
+    // Assess
+    expect(states(before)).toEqual(['initial/Elb.RegistrationInProgress']);
+    expect(states(after)).toEqual(['healthy/-']);
+  });
+
+  it('a settled target is checked again only when a group its checks go through changes, not for other groups', async () => {
+    // Prepare
+    const w = await dataPlaneWorld();
+    await w.allow(w.tasksGroup, 8000, w.albGroup);
+    const tg = await targetGroup(w, 'ui', 8000);
+    const ui = { name: 'ui', image: UI, port: 8000, subnets: PUBLIC, publicIp: true, targetGroupArn: tg };
+    await service(w, { ...ui, graceSeconds: 600 });
+    await w.cloud.clock.advance(60_000);
+    let probes = 0;
+    const probe = w.ecs.probe.bind(w.ecs);
+    w.ecs.probe = (...args) => {
+      probes++;
+      return probe(...args);
+    };
+    // Act
+    for (let port = 1; port <= 50; port++) await w.allow(w.brokersGroup, port, w.albGroup);
+    await w.cloud.clock.advance(15 * 60_000);
+    const unrelated = probes;
+    await w.allow(w.tasksGroup, 8443, w.albGroup);
+    await w.cloud.clock.advance(15_000);
+    // Assess
+    expect(states(await targets(w, tg))).toEqual(['healthy/-']);
+    expect(unrelated).toBe(0);
+    expect(probes).toBe(1);
   });
 
   it('a container answering 404 on the health path goes unhealthy with Target.ResponseCodeMismatch', async () => {
