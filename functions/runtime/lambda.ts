@@ -70,7 +70,8 @@ export function lazyRuntime(factory?: RuntimeFactory): LazyRuntime {
   const base = once(() => createBase(readConfig()));
   const full = once(async () => {
     const { config, store, clock } = await base();
-    return createRuntime(config, { store, clock, log: engineLog });
+    // Deployed: every pass and plan checks the network before anything is created.
+    return createRuntime(config, { store, clock, log: engineLog, networkPreflight: true });
   });
   return { base, full };
 }

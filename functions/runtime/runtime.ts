@@ -6,7 +6,7 @@
  */
 import { Engine, type EngineLog } from '../../reconcilers/engine/engine.js';
 import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.js';
-import { HEALTH_OBSERVER, MODULES } from '../../reconcilers/registry.js';
+import { HEALTH_OBSERVER, MODULES, NETWORK_PREFLIGHT } from '../../reconcilers/registry.js';
 import { Aws, type CallRecord, type ClientOptions, createClients } from '../../lib/aws.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
 import type { OperatorConfig } from './config.js';
@@ -20,6 +20,11 @@ export interface RuntimeOverrides extends StoreOverrides {
   onCall?: (record: CallRecord) => void;
   /** The network preflight (local mode's seeds the simulated network first). */
   preflight?: NetworkPreflight;
+  /**
+   * Run the deployed network preflight (`reconcilers/ec2/preflight.ts`) when no `preflight` is given. The Lambda
+   * handlers always do; tests on made-up network ids leave it off.
+   */
+  networkPreflight?: boolean;
 }
 
 export interface Runtime extends RuntimeBase {
@@ -48,7 +53,7 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
     owner: o.owner ?? `${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}:${process.pid}`,
     settings: config.settings,
     ...(o.log ? { log: o.log } : {}),
-    ...(o.preflight ? { preflight: o.preflight } : {}),
+    ...(o.preflight ? { preflight: o.preflight } : o.networkPreflight ? { preflight: NETWORK_PREFLIGHT } : {}),
   });
   return { config, store, aws, engine, clock };
 }

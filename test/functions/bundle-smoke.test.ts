@@ -12,7 +12,17 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  ModifyVpcAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import {
   DescribeListenersCommand,
@@ -94,24 +104,58 @@ function expectCounted(fn: string, report: Report) {
 
 const example = readFileSync('examples/external-kafka.yaml', 'utf8');
 
-/** The external-Kafka example named `name`, on a VPC with two subnets created in moto (or on `network`). */
-async function exampleOn(name: string, network?: { vpcId: string; subnetIds: string[] }): Promise<string> {
+/** The external-Kafka example named `name`, on a VPC created in moto (or on the example's made-up `network`). */
+async function exampleOn(name: string, network?: MotoNetwork): Promise<string> {
   const doc = parseDocument(example) as { metadata: { name: string }; spec: { network: Record<string, unknown> } };
   doc.metadata.name = name;
-  if (network) doc.spec.network = { ...doc.spec.network, ...network, securityGroupIds: [] };
+  if (network)
+    doc.spec.network = {
+      ...doc.spec.network,
+      vpcId: network.vpcId,
+      subnetIds: network.subnetIds,
+      securityGroupIds: [],
+      assignPublicIp: true,
+    };
   return stringify(doc);
 }
 
-async function motoNetwork(octet: number): Promise<{ vpcId: string; subnetIds: string[] }> {
+interface MotoNetwork {
+  vpcId: string;
+  subnetIds: string[];
+}
+
+/**
+ * A VPC with two subnets in distinct AZs created in moto; `internet` (the default) makes it one the network
+ * preflight passes: DNS support and hostnames on, and the main route table's 0.0.0.0/0 to an attached internet
+ * gateway (the document sets assignPublicIp).
+ */
+async function motoNetwork(octet: number, internet = true): Promise<MotoNetwork> {
   const ec2 = new EC2Client(motoClientOptions());
   const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16` }));
   const vpcId = vpc.Vpc?.VpcId ?? '';
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
   const subnetIds: string[] = [];
   for (const [i, az] of ['a', 'b'].entries()) {
     const subnet = await ec2.send(
       new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${octet}.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }),
     );
     subnetIds.push(subnet.Subnet?.SubnetId ?? '');
+  }
+  if (internet) {
+    const igw = await ec2.send(new CreateInternetGatewayCommand({}));
+    const igwId = igw.InternetGateway?.InternetGatewayId ?? '';
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+    const tables = await ec2.send(
+      new DescribeRouteTablesCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'association.main', Values: ['true'] },
+        ],
+      }),
+    );
+    const main = tables.RouteTables?.[0]?.RouteTableId ?? '';
+    await ec2.send(new CreateRouteCommand({ RouteTableId: main, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }));
   }
   return { vpcId, subnetIds };
 }
@@ -155,7 +199,19 @@ describe('built bundles in a fresh node process (moto)', () => {
     expect(loads(step('put').loaded, RUNTIME)).toBe(false);
     const planned = step('plan').response;
     expect(planned.statusCode, planned.body).toBe(200);
-    expect(JSON.parse(planned.body)).toMatchObject({ changed: true });
+    // The example's made-up VPC is not in the account: the deployed plan runs the network preflight, which
+    // blocks every create and says why.
+    const plan = JSON.parse(planned.body) as {
+      changed: boolean;
+      steps: { type: string }[];
+      preflight: { severity: string; message: string }[];
+    };
+    expect(plan.changed).toBe(false);
+    expect(plan.steps.length).toBeGreaterThan(0);
+    expect(plan.steps.every((s) => s.type === 'blocked')).toBe(true);
+    expect(plan.preflight.filter((p) => p.severity === 'error').map((p) => p.message).join('\n')).toMatch(
+      /vpc-0a1b2c3d4e5f60718/,
+    );
     expect(loads(step('plan').loaded, RUNTIME)).toBe(true);
     expectCounted('api', report);
   });
@@ -224,6 +280,38 @@ describe('built bundles in a fresh node process (moto)', () => {
       [8080, ['10.0.0.0/16']],
     ]);
     expectCounted('reconcile-worker', report);
+  });
+
+  it('reconcile-worker on moto: the deployed worker runs the network preflight, so a VPC without an image-pull path gets nothing created and the status says what to fix', async () => {
+    // Prepare: the same playground on a moto VPC whose subnets have no route to the internet
+    const name = 'smoke-blocked';
+    const env = await table('smoke-blocked');
+    const text = await exampleOn(name, await motoNetwork(63, false));
+    const parsed = validateText(Buffer.from(text));
+    expect(parsed.errors).toEqual([]);
+    const store = new DynamoStore({ client: new DynamoDBClient(motoClientOptions()), tableName: env.TABLE_NAME });
+    await store.apply(parsed.document as Playground);
+    // Act: two worker passes
+    const message = (i: number) => ({
+      label: `pass ${i}`,
+      event: { Records: [{ messageId: `b${i}`, body: JSON.stringify({ name }), eventSource: 'aws:sqs' }] },
+    });
+    const report = await probe('reconcile-worker', [1, 2].map(message), env);
+    // Assess: no pass failed, nothing of this playground exists in moto, the status names the subnets and the fix
+    expect(report.steps.map((s) => s.error)).toEqual([undefined, undefined]);
+    const clusters = (await new ECSClient(motoClientOptions()).send(new ListClustersCommand({}))).clusterArns ?? [];
+    expect(clusters.filter((a) => a.includes(`/kpo-${name}-`))).toEqual([]);
+    const lbs = (await new ElasticLoadBalancingV2Client(motoClientOptions()).send(new DescribeLoadBalancersCommand({})))
+      .LoadBalancers;
+    expect((lbs ?? []).filter((l) => l.LoadBalancerName?.startsWith(`kpo-${name}`))).toEqual([]);
+    const stored = await store.get(name);
+    const problems = stored?.status?.preflight ?? [];
+    expect(
+      problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/no internet path.*CannotPullContainerError/);
   });
 
   it('reconcile-stream: a status-only MODIFY loads no engine; an INSERT reconciles', async () => {
