@@ -80,13 +80,26 @@ row(
 
 let cold: ReturnType<typeof coldStart> | undefined;
 if (!quick) {
+  // Sizes and times: bench/cold-start.ts says what is counted; medians of fresh node processes, this run.
   cold = coldStart();
-  for (const b of cold.bundles) {
-    row(`bundle ${b.fn}: size`, `${b.kib.toFixed(0)} KiB`, '≤ 400 KB', b.kib * 1024 <= 400 * 1000);
+  const c = cold;
+  for (const b of c.bundles) {
     row(
-      `bundle ${b.fn}: init vs SDK clients unbundled`,
-      `${b.initMs.toFixed(0)} ms vs ${cold.sdkUnbundledMs.toFixed(0)} ms (×${b.ratio.toFixed(2)})`,
-      'ratio reported',
+      `bundle ${b.fn}: size loaded at init (index.mjs + the chunks it imports; SDK ${b.sdk})`,
+      `${b.initKib.toFixed(0)} KiB (${Math.round(b.initKib * 1.024)} KB); lazy chunks ${b.lazyKib.toFixed(0)} KiB, whole asset ${b.dirKib.toFixed(0)} KiB`,
+      `≤ ${c.initLimitBytes / 1000} KB`,
+      b.initKib * 1024 <= c.initLimitBytes,
+    );
+    row(
+      `bundle ${b.fn}: init in a fresh node vs the eight SDK clients unbundled (median of ${c.runs})`,
+      `${b.initMs.toFixed(0)} ms vs ${c.sdkUnbundledMs.toFixed(0)} ms (×${b.ratio.toFixed(2)})`,
+      `≤ ×${c.targetRatio}`,
+      b.ratio <= c.targetRatio,
+    );
+    row(
+      `bundle ${b.fn}: first invocation's extra load (its lazy chunks)`,
+      `+${b.firstInvocationLoadMs.toFixed(0)} ms; init + first invocation ${(b.initMs + b.firstInvocationLoadMs).toFixed(0)} ms (×${b.coldRatio.toFixed(2)} of the baseline)`,
+      'reported',
       true,
     );
   }

@@ -6,20 +6,16 @@ import httpRouterHandler from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse } from '../lib/api/errors.js';
 import { routes } from './api/routes.js';
-import { defaultRuntime, lazy, logger, type RuntimeFactory } from './runtime/lambda.js';
+import { lazyRuntime, logger, type RuntimeFactory } from './runtime/lambda.js';
 
-export { createRuntime } from './runtime/runtime.js';
+export { createRuntime } from './runtime/lambda.js';
 
-export function createHandler(factory: RuntimeFactory = defaultRuntime) {
-  const runtime = lazy(factory);
+export function createHandler(factory?: RuntimeFactory) {
+  const runtime = lazyRuntime(factory);
   const router = httpRouterHandler({
     routes: routes({
-      get store() {
-        return runtime().store;
-      },
-      get engine() {
-        return runtime().engine;
-      },
+      store: async () => (await runtime.base()).store,
+      engine: async () => (await runtime.full()).engine,
     }),
     notFoundResponse: ({ method, path }) => {
       throw Object.assign(new Error(`no route for ${method} ${path}`), { statusCode: 404 });

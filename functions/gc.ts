@@ -7,15 +7,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
-import { defaultRuntime, lazy, logger, metrics, type RuntimeFactory } from './runtime/lambda.js';
-import { collectGarbage } from '../reconcilers/fleet/collect.js';
+import { lazyRuntime, logger, metrics, type RuntimeFactory } from './runtime/lambda.js';
 
-export { createRuntime } from './runtime/runtime.js';
+export { createRuntime } from './runtime/lambda.js';
 
-export function createHandler(factory: RuntimeFactory = defaultRuntime) {
-  const runtime = lazy(factory);
+export function createHandler(factory?: RuntimeFactory) {
+  const runtime = lazyRuntime(factory);
   return middy(async (event: { dryRun?: boolean } | undefined) => {
-    const rt = runtime();
+    // Imported with the runtime on the first sweep: it needs the Kafka and tagging clients, not the entry.
+    const [rt, { collectGarbage }] = await Promise.all([runtime.full(), import('../reconcilers/fleet/collect.js')]);
     const result = await collectGarbage({
       aws: rt.aws,
       store: rt.store,

@@ -8,30 +8,23 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { enqueue } from './runtime/queue.js';
-import {
-  deadlineOf,
-  defaultRuntime,
-  lazy,
-  logger,
-  metrics,
-  type RuntimeFactory,
-  recordResult,
-} from './runtime/lambda.js';
+import { deadlineOf, lazyRuntime, logger, metrics, type RuntimeFactory, recordResult } from './runtime/lambda.js';
 import { sweep } from '../reconcilers/fleet/sweep.js';
 
-export { createRuntime } from './runtime/runtime.js';
+export { createRuntime } from './runtime/lambda.js';
 
-export function createHandler(factory: RuntimeFactory = defaultRuntime) {
-  const runtime = lazy(factory);
+export function createHandler(factory?: RuntimeFactory) {
+  const runtime = lazyRuntime(factory);
   return middy(async (_event: ScheduledEvent, context: Context) => {
-    const rt = runtime();
-    const started = rt.clock.now();
-    const due = await rt.store.listDue(started);
-    if (rt.config.queueUrl) {
-      const enqueued = await enqueue(rt.config, due);
+    const base = await runtime.base();
+    const started = base.clock.now();
+    const due = await base.store.listDue(started);
+    if (base.config.queueUrl) {
+      const enqueued = await enqueue(base.config, due);
       logger.info('fanned out', { due: due.length, enqueued });
       return { due: due.length, enqueued };
     }
+    const rt = await runtime.full();
     const result = await sweep(rt.engine, due, {
       concurrency: rt.config.concurrency,
       deadline: deadlineOf(context, started) ?? started + 60_000,

@@ -8,37 +8,30 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import {
-  deadlineOf,
-  defaultRuntime,
-  lazy,
-  logger,
-  metrics,
-  type RuntimeFactory,
-  recordResult,
-} from './runtime/lambda.js';
+import { deadlineOf, lazyRuntime, logger, metrics, type RuntimeFactory, recordResult } from './runtime/lambda.js';
 import { enqueue } from './runtime/queue.js';
 import { decide } from '../lib/stream.js';
 
-export { createRuntime } from './runtime/runtime.js';
+export { createRuntime } from './runtime/lambda.js';
 
-export function createHandler(factory: RuntimeFactory = defaultRuntime) {
-  const runtime = lazy(factory);
+export function createHandler(factory?: RuntimeFactory) {
+  const runtime = lazyRuntime(factory);
   return middy(async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-    const rt = runtime();
+    const base = await runtime.base();
     const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       const d = decide(record);
       try {
         if (d.action === 'skip') continue;
         if (d.action === 'restore-for-teardown') {
-          await rt.store.restoreForDeletion(d.oldImage, rt.clock.now());
+          await base.store.restoreForDeletion(d.oldImage, base.clock.now());
           logger.info('item removed from the table; restored as a tombstone for teardown', { playground: d.name });
         }
-        if (rt.config.queueUrl) {
-          await enqueue(rt.config, [d.name]);
+        if (base.config.queueUrl) {
+          await enqueue(base.config, [d.name]);
           continue;
         }
+        const rt = await runtime.full();
         const started = rt.clock.now();
         const deadline = deadlineOf(context, started);
         recordResult(

@@ -3,22 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import {
-  deadlineOf,
-  defaultRuntime,
-  lazy,
-  logger,
-  metrics,
-  type RuntimeFactory,
-  recordResult,
-} from './runtime/lambda.js';
+import { deadlineOf, lazyRuntime, logger, metrics, type RuntimeFactory, recordResult } from './runtime/lambda.js';
 
-export { createRuntime } from './runtime/runtime.js';
+export { createRuntime } from './runtime/lambda.js';
 
-export function createHandler(factory: RuntimeFactory = defaultRuntime) {
-  const runtime = lazy(factory);
+export function createHandler(factory?: RuntimeFactory) {
+  const runtime = lazyRuntime(factory);
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const rt = runtime();
+    const rt = await runtime.full();
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       let name: string | undefined;

@@ -7,31 +7,24 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import {
-  deadlineOf,
-  defaultRuntime,
-  lazy,
-  logger,
-  metrics,
-  type RuntimeFactory,
-  recordResult,
-} from './runtime/lambda.js';
+import { deadlineOf, lazyRuntime, logger, metrics, type RuntimeFactory, recordResult } from './runtime/lambda.js';
 import { type HealEvent, RecentKeys, targetOf } from '../reconcilers/fleet/events.js';
 import { playgroundFor } from '../reconcilers/fleet/heal.js';
 
-export { createRuntime } from './runtime/runtime.js';
+export { createRuntime } from './runtime/lambda.js';
 
-export function createHandler(factory: RuntimeFactory = defaultRuntime) {
-  const runtime = lazy(factory);
+export function createHandler(factory?: RuntimeFactory) {
+  const runtime = lazyRuntime(factory);
   const seen = new RecentKeys(5_000);
   return middy(async (event: HealEvent, context: Context) => {
-    const rt = runtime();
-    const target = targetOf(event, rt.config.operatorPrincipals);
+    const base = await runtime.base();
+    const target = targetOf(event, base.config.operatorPrincipals);
     if (!target) return { healed: false, why: 'not about a managed resource' };
     if (!seen.add(target.dedupeKey)) return { healed: false, why: 'duplicate delivery' };
-    const name = await playgroundFor(target, rt.store);
+    const name = await playgroundFor(target, base.store);
     if (!name) return { healed: false, why: 'no playground owns it' };
     logger.info('self-heal', { playground: name, why: target.why });
+    const rt = await runtime.full();
     const started = rt.clock.now();
     const deadline = deadlineOf(context, started);
     const r = await rt.engine.reconcile(name, deadline === undefined ? {} : { deadline });

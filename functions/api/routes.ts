@@ -8,23 +8,42 @@
  *   DELETE /playgrounds/{name}        request deletion (If-Match), 202
  *   POST   /playgrounds/{name}/plan   dry run: what would be created, changed, deleted
  *   POST   /validate                  validate a document without storing it
+ *
+ * What only some routes use is imported by the first request that needs it: the YAML parser and the
+ * schema validators (PUT, plan, validate) and the engine with its AWS clients (plan). GET, list and DELETE
+ * need neither.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Engine } from '../../reconcilers/engine/engine.js';
-import { stepId, summarize } from '../../reconcilers/engine/planner.js';
 import type { Playground } from '../../schemas/playground.js';
-import { validateDocument } from '../../schemas/validate.js';
-import { validateText } from '../../schemas/validate-text.js';
 import type { PlaygroundStore } from '../../lib/store/types.js';
 import { etag, header, json, parseEtag, problem } from '../../lib/api/http.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface ApiDeps {
-  store: PlaygroundStore;
+  store: () => Promise<Pick<PlaygroundStore, 'apply' | 'get' | 'list' | 'markForDeletion'>>;
   /** For dry-run plans (reads AWS, writes nothing). */
-  engine: Pick<Engine, 'plan'>;
+  engine: () => Promise<Pick<Engine, 'plan'>>;
 }
+
+/** The module once imported, the same promise after. */
+function lazily<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}
+
+const validation = lazily(async () => {
+  const [text, doc] = await Promise.all([
+    import('../../schemas/validate-text.js'),
+    import('../../schemas/validate.js'),
+  ]);
+  return { validateText: text.validateText, validateDocument: doc.validateDocument };
+});
+const planner = lazily(() => import('../../reconcilers/engine/planner.js'));
 
 type RouteHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -45,10 +64,10 @@ function bodyBytes(event: APIGatewayProxyEvent): Uint8Array | APIGatewayProxyRes
 const isResponse = (v: unknown): v is APIGatewayProxyResult => typeof v === 'object' && v !== null && 'statusCode' in v;
 
 /** Parses and validates a body; a response when it is not a valid document. */
-function readDocument(event: APIGatewayProxyEvent): Playground | APIGatewayProxyResult {
+async function readDocument(event: APIGatewayProxyEvent): Promise<Playground | APIGatewayProxyResult> {
   const bytes = bodyBytes(event);
   if (isResponse(bytes)) return bytes;
-  const result = validateText(bytes);
+  const result = (await validation()).validateText(bytes);
   if (!result.valid || !result.document) {
     const unreadable = result.errors.some((e) => e.code === 'Unreadable');
     return problem(
@@ -70,16 +89,17 @@ export function routes(
 ): { method: 'GET' | 'PUT' | 'DELETE' | 'POST'; path: string; handler: RouteHandler }[] {
   // Read lazily: the runtime is built on the first request, not when the module loads.
   const store = {
-    apply: (...a: Parameters<PlaygroundStore['apply']>) => deps.store.apply(...a),
-    get: (name: string) => deps.store.get(name),
-    list: (...a: Parameters<PlaygroundStore['list']>) => deps.store.list(...a),
-    markForDeletion: (...a: Parameters<PlaygroundStore['markForDeletion']>) => deps.store.markForDeletion(...a),
+    apply: async (...a: Parameters<PlaygroundStore['apply']>) => (await deps.store()).apply(...a),
+    get: async (name: string) => (await deps.store()).get(name),
+    list: async (...a: Parameters<PlaygroundStore['list']>) => (await deps.store()).list(...a),
+    markForDeletion: async (...a: Parameters<PlaygroundStore['markForDeletion']>) =>
+      (await deps.store()).markForDeletion(...a),
   };
-  const engine = { plan: (...a: Parameters<ApiDeps['engine']['plan']>) => deps.engine.plan(...a) };
+  const engine = { plan: async (...a: Parameters<Engine['plan']>) => (await deps.engine()).plan(...a) };
 
   const put: RouteHandler = async (event) => {
     const name = nameOf(event);
-    const doc = readDocument(event);
+    const doc = await readDocument(event);
     if (isResponse(doc)) return doc;
     if (doc.metadata.name !== name) {
       return problem(422, 'NameMismatch', `metadata.name is '${doc.metadata.name}' but the URL names '${name}'`, {
@@ -98,7 +118,7 @@ export function routes(
       ...(ifMatch === undefined ? {} : { ifMatch }),
       ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }),
     });
-    const v = validateDocument(doc);
+    const v = (await validation()).validateDocument(doc);
     return json(
       created ? 201 : 200,
       { document, warnings: v.warnings },
@@ -137,7 +157,7 @@ export function routes(
     const stored = await store.get(name);
     let doc: Playground;
     if (event.body) {
-      const parsed = readDocument(event);
+      const parsed = await readDocument(event);
       if (isResponse(parsed)) return parsed;
       doc = stored
         ? ({
@@ -155,7 +175,7 @@ export function routes(
         `no playground named '${name}'; send a document in the body to plan its creation`,
       );
     }
-    const result = await engine.plan(doc);
+    const [result, { stepId, summarize }] = await Promise.all([engine.plan(doc), planner()]);
     if (result.errors.length > 0)
       return problem(422, 'ValidationFailed', 'the document is invalid', { errors: result.errors });
     const changes = result.steps.filter((s) => s.type !== 'noop');
@@ -171,7 +191,7 @@ export function routes(
   const validate: RouteHandler = async (event) => {
     const bytes = bodyBytes(event);
     if (isResponse(bytes)) return bytes;
-    const r = validateText(bytes);
+    const r = (await validation()).validateText(bytes);
     return json(200, { valid: r.valid, errors: r.errors, warnings: r.warnings });
   };
 

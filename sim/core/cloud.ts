@@ -90,7 +90,8 @@ export interface SimCloudOptions {
 }
 
 /** Model methods (called by other models or by tests) that may schedule or cancel timed transitions. */
-const MUTATOR = /^(tamper|register|deregister|fail|restore|set|seed|isolate|rejoin|remove)/;
+const MUTATOR =
+  /^(tamper|register|deregister|fail|restore|set|seed|isolate|rejoin|remove|touch|create|delete|start|targetHealthChanged)/;
 
 export class SimCloud {
   readonly clock: VirtualClock;

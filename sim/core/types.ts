@@ -84,6 +84,12 @@ export interface Ec2Network extends TaggableModel {
   flowAllowed(src: FlowEndpoint, dst: FlowEndpoint, port: number): boolean;
   /** The VPC's DNS attributes, or undefined for a VPC the model does not know. */
   vpcDns(vpcId: string): { enableDnsSupport: boolean; enableDnsHostnames: boolean } | undefined;
+  /**
+   * The security groups whose rules changed (or that were created or deleted) after change number `since`, each
+   * with the time of its first such change, and the current change number. `groups` undefined: anything may have
+   * changed (a restore, or `since` is too old).
+   */
+  groupChangesSince(since: number): { now: number; groups: { id: string; at: number }[] | undefined };
 }
 
 export interface ElbModel extends TaggableModel {
@@ -91,7 +97,46 @@ export interface ElbModel extends TaggableModel {
   securityGroupsInUse(): string[];
   /** Whether the target group exists and a listener (or rule) of a load balancer forwards to it. */
   targetGroupHasLoadBalancer(targetGroupArn: string): boolean;
-  /** Registers an ip target (awsvpc tasks). Unknown target group → no-op. */
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void;
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void;
+  /** Registers an ip target (awsvpc tasks) at `at` (default: now). Unknown target group → no-op. */
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void;
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void;
+  /** A registered target's current state (`healthy`, `unhealthy`, `initial`, …), or undefined when not registered. */
+  targetState(targetGroupArn: string, ip: string, port: number): string | undefined;
+}
+
+/** What a container answers to a load balancer's HTTP health check on one port and path. */
+export type ContainerAnswer =
+  /** Nothing listens on the port (the connection is refused or reset). */
+  | { kind: 'refused' }
+  /** The process is still starting: it will answer later. */
+  | { kind: 'starting' }
+  | { kind: 'http'; status: number };
+
+/** A task's network interface and what its container answers, as ECS knows it (`cloud.model<EcsDataPlane>('ecs')`). */
+export interface TaskProbe {
+  endpoint: FlowEndpoint;
+  answer: ContainerAnswer;
+}
+
+/** What the ELB model reads from (and tells) the ECS model about tasks registered as ip targets. */
+export interface EcsDataPlane extends ServiceModel {
+  /** The task holding private IP `ip` and its answer on `port`/`path` at `at`; undefined when no task holds `ip`. */
+  probe(ip: string, port: number, path: string, at: number): TaskProbe | undefined;
+  /** Bumped whenever an answer can change for a reason other than time (a fault hook). */
+  answersVersion(): number;
+  /** A target turned `unhealthy` (or `healthy` again) in a target group at `at`. */
+  targetHealthChanged(
+    targetGroupArn: string,
+    ip: string,
+    port: number,
+    healthy: boolean,
+    reason: string,
+    at: number,
+  ): void;
+}
+
+/** A broker's network interface (`cloud.model<KafkaBrokers>('kafka')`). */
+export interface KafkaBrokers extends ServiceModel {
+  /** The broker behind a bootstrap host name (`b-1.<cluster>.<id>.c2.kafka.<region>.amazonaws.com`), if it exists. */
+  broker(host: string): FlowEndpoint | undefined;
 }

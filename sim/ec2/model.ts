@@ -27,10 +27,18 @@ export class Ec2Model implements Ec2Network, Ec2Host {
   readonly vpcs = new Ec2Vpcs(this);
   private readonly dataPlane = new Ec2DataPlane(this, this.vpcs);
 
+  /** In memory (not state): which groups changed, newest last, so flows through them are re-evaluated. */
+  private changes: { seq: number; group: string; at: number }[] = [];
+  private seq = 0;
+  /** Changes up to this number are no longer in the log (everything counts as changed for older readers). */
+  private floor = 0;
+
   constructor(readonly cloud: SimCloud) {}
 
   handle(operation: string, input: Record<string, unknown>): unknown {
     const i = input as never;
+    const groupId = (input as { GroupId?: unknown }).GroupId;
+    if (!operation.startsWith('Describe') && typeof groupId === 'string') this.touch(groupId);
     switch (operation) {
       case 'CreateTags':
         return this.createTags(i);
@@ -73,6 +81,27 @@ export class Ec2Model implements Ec2Network, Ec2Host {
   vpcDns(vpcId: string): { enableDnsSupport: boolean; enableDnsHostnames: boolean } | undefined {
     const v = this.state.vpcs[vpcId];
     return v ? { enableDnsSupport: v.enableDnsSupport, enableDnsHostnames: v.enableDnsHostnames } : undefined;
+  }
+
+  groupChangesSince(since: number): { now: number; groups: { id: string; at: number }[] | undefined } {
+    if (since < this.floor) return { now: this.seq, groups: undefined };
+    const first = new Map<string, number>();
+    for (let i = this.changes.length - 1; i >= 0; i--) {
+      const c = this.changes[i];
+      if (!c || c.seq <= since) break;
+      first.set(c.group, c.at);
+    }
+    return { now: this.seq, groups: [...first].map(([id, at]) => ({ id, at })) };
+  }
+
+  /** A group's rules changed (seed helpers and out-of-band changes call this too); the log keeps the last 10,000. */
+  touch(groupId: string): void {
+    this.seq++;
+    this.changes.push({ seq: this.seq, group: groupId, at: this.cloud.clock.now() });
+    if (this.changes.length > 10_000) {
+      this.changes = this.changes.slice(5_000);
+      this.floor = (this.changes[0]?.seq ?? this.seq) - 1;
+    }
   }
 
   publicIp(eniId?: string): string {
@@ -139,6 +168,7 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     const sg = this.state.securityGroups[groupId];
     if (!sg) throw new InternalError(`tamperAuthorizeIngress: no security group ${groupId}`);
     sg.ingress.push({ id: this.ruleId(), protocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: cidr });
+    this.touch(groupId);
     this.cloudTrail('AuthorizeSecurityGroupIngress', { groupId });
   }
 
@@ -147,6 +177,7 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     const sg = this.state.securityGroups[groupId];
     if (!sg) throw new InternalError(`tamperRevokeAllIngress: no security group ${groupId}`);
     sg.ingress = [];
+    this.touch(groupId);
     this.cloudTrail('RevokeSecurityGroupIngress', { groupId });
   }
 
@@ -175,5 +206,8 @@ export class Ec2Model implements Ec2Network, Ec2Host {
 
   restore(state: unknown): void {
     this.state = { ...emptyEc2State(), ...structuredClone(state as Ec2State) };
+    this.seq++;
+    this.floor = this.seq;
+    this.changes = [];
   }
 }

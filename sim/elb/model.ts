@@ -6,10 +6,16 @@
  * - a load balancer is `provisioning` for `provisionMs`, then `active`;
  * - DeleteTargetGroup → ResourceInUse while a listener forwards to it; DeleteLoadBalancer deletes its listeners,
  *   and its network interfaces keep its security groups in use for `eniReleaseMs` more;
- * - registered targets are `initial`, then `healthy`; `unused` while no load balancer routes to the group.
+ * - registered targets are `initial`, then `healthy` or `unhealthy` by traffic-based health checks from the load
+ *   balancer's nodes (`health-checks.ts`); `unused` while no load balancer routes to the group.
  * ECS registers task IPs through `registerTaskTarget` / `deregisterTaskTarget`.
  */
-import type { AddTagsInput, DescribeTagsInput, RemoveTagsInput } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type {
+  Action,
+  AddTagsInput,
+  DescribeTagsInput,
+  RemoveTagsInput,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { InternalError } from '../../lib/errors.js';
 import type { SimCloud } from '../core/cloud.js';
 import { ElbListeners } from './listeners.js';
@@ -65,6 +71,50 @@ export class ElbV2Model implements ElbModel, ElbHost {
   }
 
   handle(operation: string, input: Record<string, unknown>): unknown {
+    const before = this.affectedTargetGroups(operation, input);
+    const out = this.dispatch(operation, input);
+    if (before.length > 0) this.targetGroups.checks.touch(before);
+    return out;
+  }
+
+  /**
+   * The target groups whose checks a mutating call can change (listeners forwarding to them, their load balancer's
+   * groups or subnets, their health-check settings), read before the call. Only the load-balancer-wide calls look
+   * at that load balancer's listeners.
+   */
+  private affectedTargetGroups(operation: string, input: Record<string, unknown>): string[] {
+    const i = input as {
+      TargetGroupArn?: string;
+      ListenerArn?: string;
+      LoadBalancerArn?: string;
+      DefaultActions?: Action[];
+    };
+    switch (operation) {
+      case 'ModifyTargetGroup':
+        return i.TargetGroupArn ? [i.TargetGroupArn] : [];
+      case 'CreateListener':
+        return forwardTargets(i.DefaultActions ?? []);
+      case 'ModifyListener':
+      case 'DeleteListener': {
+        const l = i.ListenerArn ? this.state.listeners[i.ListenerArn] : undefined;
+        return [...forwardTargets(l?.defaultActions ?? []), ...forwardTargets(i.DefaultActions ?? [])];
+      }
+      case 'DeleteLoadBalancer':
+      case 'SetSubnets':
+      case 'SetSecurityGroups':
+        return this.targetGroupsOfLoadBalancer(i.LoadBalancerArn);
+      default:
+        return [];
+    }
+  }
+
+  private targetGroupsOfLoadBalancer(arn: string | undefined): string[] {
+    return Object.values(this.state.listeners)
+      .filter((l) => l.loadBalancerArn === arn)
+      .flatMap((l) => forwardTargets(l.defaultActions));
+  }
+
+  private dispatch(operation: string, input: Record<string, unknown>): unknown {
     switch (operation) {
       case 'AddTags':
         return this.addTags(input as unknown as AddTagsInput);
@@ -227,12 +277,16 @@ export class ElbV2Model implements ElbModel, ElbHost {
     return !!this.state.targetGroups[targetGroupArn] && this.loadBalancerArnsOf(targetGroupArn).length > 0;
   }
 
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void {
-    this.targetGroups.registerTaskTarget(targetGroupArn, ip, port);
+  targetState(targetGroupArn: string, ip: string, port: number): string | undefined {
+    return this.targetGroups.targetState(targetGroupArn, ip, port);
   }
 
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void {
-    this.targetGroups.deregisterTaskTarget(targetGroupArn, ip, port);
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
+    this.targetGroups.registerTaskTarget(targetGroupArn, ip, port, at);
+  }
+
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
+    this.targetGroups.deregisterTaskTarget(targetGroupArn, ip, port, at);
   }
 
   /** Security groups in use by a load balancer, or by the network interfaces of one deleted moments ago. */
@@ -245,8 +299,10 @@ export class ElbV2Model implements ElbModel, ElbHost {
 
   /** Someone deletes the listener from the console or CLI. */
   tamperDeleteListener(listenerArn: string): void {
-    if (!this.state.listeners[listenerArn]) throw new InternalError(`tamperDeleteListener: no listener ${listenerArn}`);
+    const l = this.state.listeners[listenerArn];
+    if (!l) throw new InternalError(`tamperDeleteListener: no listener ${listenerArn}`);
     delete this.state.listeners[listenerArn];
+    this.targetGroups.checks.touch(forwardTargets(l.defaultActions));
     this.cloudTrail('DeleteListener', { listenerArn });
   }
 
@@ -254,7 +310,9 @@ export class ElbV2Model implements ElbModel, ElbHost {
   tamperModifyListenerTargetGroup(listenerArn: string, targetGroupArn: string): void {
     const l = this.state.listeners[listenerArn];
     if (!l) throw new InternalError(`tamperModifyListenerTargetGroup: no listener ${listenerArn}`);
+    const before = forwardTargets(l.defaultActions);
     l.defaultActions = normaliseActions([{ Type: 'forward', TargetGroupArn: targetGroupArn }]);
+    this.targetGroups.checks.touch([...before, targetGroupArn]);
     this.cloudTrail('ModifyListener', { listenerArn, defaultActions: [{ type: 'forward', targetGroupArn }] });
   }
 
@@ -262,7 +320,9 @@ export class ElbV2Model implements ElbModel, ElbHost {
   tamperDeleteLoadBalancer(loadBalancerArn: string): void {
     if (!this.state.loadBalancers[loadBalancerArn])
       throw new InternalError(`tamperDeleteLoadBalancer: no ${loadBalancerArn}`);
+    const affected = this.targetGroupsOfLoadBalancer(loadBalancerArn);
     this.loadBalancers.remove(loadBalancerArn);
+    this.targetGroups.checks.touch(affected);
     this.cloudTrail('DeleteLoadBalancer', { loadBalancerArn });
   }
 
@@ -297,5 +357,6 @@ export class ElbV2Model implements ElbModel, ElbHost {
 
   restore(state: unknown): void {
     this.state = structuredClone(state as ElbV2State);
+    this.targetGroups.checks.reset();
   }
 }

@@ -147,6 +147,28 @@ describe('bundled handlers (simulated cloud + moto DynamoDB)', () => {
   });
 });
 
+describe('orphan sweep through the gc bundle (simulated cloud: moto has no MSK configuration API)', () => {
+  it('a dry run lists MSK configurations and tagged resources, finds no orphan and deletes nothing', async () => {
+    // Prepare
+    const cloud = createSimCloud({ seed: 3 });
+    const dynamo = new DynamoDBClient(motoClientOptions());
+    await createPlaygroundTable(dynamo, 'bundle-gc');
+    const config = readConfig({ TABLE_NAME: 'bundle-gc', AWS_REGION: 'us-east-1' });
+    const gcMod = (await import(dist('gc'))) as typeof import('../../functions/gc.js');
+    const gc = gcMod.createHandler(() =>
+      gcMod.createRuntime(config, { clientOptions: simClientOptions(cloud), dynamo, clock: cloud.clock, owner: 'gc' }),
+    );
+    // Act
+    const result = await gc({ dryRun: true }, lambdaContext('gc'));
+    // Assess
+    expect(result).toEqual({ deleted: 0, orphans: 0, tombstones: [] });
+    const calls = cloud.ledger.map((c) => `${c.service}:${c.operation}`);
+    expect(calls).toContain('kafka:ListConfigurations');
+    expect(calls).toContain('tagging:GetResources');
+    expect(calls.some((c) => /:(Create|Delete|Update)/.test(c))).toBe(false);
+  });
+});
+
 describe('fan-out through the work queue (moto SQS + DynamoDB, simulated cloud)', () => {
   it('the scheduled sweep queues one message per due playground; the worker reconciles them with no batch failures', async () => {
     // Prepare
