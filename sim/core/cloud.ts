@@ -108,9 +108,24 @@ export class SimCloud {
   private events: CloudEvent[] = [];
   private readonly fullLedger: boolean;
   private readonly maxEvents: number;
-  /** Earliest time a model's transition falls due; ticks before it are skipped unless `dirty`. */
+  /** Earliest time any model's transition falls due; ticks before it are skipped unless a model is dirty. */
   private dueAt = Number.NEGATIVE_INFINITY;
-  private dirty = true;
+  /** Each model's own next due time, and the models changed since their last tick. */
+  private readonly modelDue = new Map<ServiceKey, number>();
+  private readonly dirtyModels = new Set<ServiceKey>();
+  /** A model changed: it is ticked next; the network (EC2) is what the others' data planes read, so it dirties all. */
+  private changed(service: ServiceKey): void {
+    if (service === 'ec2') this.dirty = true;
+    else this.dirtyModels.add(service);
+  }
+  private get dirty(): boolean {
+    return this.dirtyModels.size > 0;
+  }
+  /** Marks every model changed (state edited from outside, a restore). */
+  private set dirty(all: boolean) {
+    if (all) for (const k of this.models.keys()) this.dirtyModels.add(k);
+    else this.dirtyModels.clear();
+  }
   /** Bumped whenever any model's state may have changed; `derived` values are rebuilt after it moves. */
   private version = 0;
   /** While > 0 the state is being changed (a mutating call, a tick, a tamper): `derived` never caches. */
@@ -143,7 +158,7 @@ export class SimCloud {
         const fn = target[key];
         if (!MUTATOR.test(key) || typeof fn !== 'function' || Object.hasOwn(target, key)) continue;
         target[key] = (...args: unknown[]) => {
-          this.dirty = true;
+          this.changed(model.service);
           return this.changingState(() => (fn as (...a: unknown[]) => unknown).apply(model, args));
         };
       }
@@ -219,11 +234,11 @@ export class SimCloud {
       const args = structuredClone(input);
       result = mutating ? this.changingState(() => model.handle(operation, args)) : model.handle(operation, args);
     } catch (err) {
-      if (mutating) this.dirty = true;
+      if (mutating) this.changed(service);
       record((err as Error).name ?? 'Error');
       throw err;
     }
-    if (mutating) this.dirty = true;
+    if (mutating) this.changed(service);
     record('ok');
     if (mutating) {
       this.mutations++;
@@ -307,15 +322,21 @@ export class SimCloud {
    */
   tick(now: number): void {
     if (!this.dirty && now < this.dueAt) return;
-    this.dirty = false;
-    let next = Number.POSITIVE_INFINITY;
     this.changingState(() => {
-      for (const m of this.models.values()) {
+      // Only the models that changed or have a transition due are ticked; one may change another (ECS registers
+      // targets in ELB, ELB reports health to ECS), which marks that one dirty for this loop or the next tick.
+      for (const [key, m] of this.models) {
         if (!m.tick) continue;
+        const changed = this.dirtyModels.delete(key);
+        if (!changed && now < (this.modelDue.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
         const due = m.tick(now);
-        next = Math.min(next, typeof due === 'number' ? due : Number.NEGATIVE_INFINITY);
+        this.modelDue.set(key, typeof due === 'number' ? due : Number.NEGATIVE_INFINITY);
       }
     });
+    for (const key of [...this.dirtyModels]) if (!this.models.get(key)?.tick) this.dirtyModels.delete(key);
+    let next = Number.POSITIVE_INFINITY;
+    for (const [key, m] of this.models)
+      if (m.tick) next = Math.min(next, this.modelDue.get(key) ?? Number.NEGATIVE_INFINITY);
     this.dueAt = next;
   }
 
