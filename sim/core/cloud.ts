@@ -126,11 +126,15 @@ export class SimCloud {
     if (all) for (const k of this.models.keys()) this.dirtyModels.add(k);
     else this.dirtyModels.clear();
   }
-  /** Bumped whenever any model's state may have changed; `derived` values are rebuilt after it moves. */
+  /**
+   * Bumped when every model's state may have changed (touch, restore); `versions` per model when one's may have.
+   * A `derived` value is rebuilt after either moves.
+   */
   private version = 0;
+  private readonly versions = new Map<string, number>();
   /** While > 0 the state is being changed (a mutating call, a tick, a tamper): `derived` never caches. */
   private changing = 0;
-  private readonly derivedCache = new Map<string, { version: number; value: unknown }>();
+  private readonly derivedCache = new Map<string, { version: string; value: unknown }>();
   private readonly models = new Map<ServiceKey, ServiceModel>();
   private readonly buckets: TokenBuckets;
   private mutations = 0;
@@ -159,7 +163,7 @@ export class SimCloud {
         if (!MUTATOR.test(key) || typeof fn !== 'function' || Object.hasOwn(target, key)) continue;
         target[key] = (...args: unknown[]) => {
           this.changed(model.service);
-          return this.changingState(() => (fn as (...a: unknown[]) => unknown).apply(model, args));
+          return this.changingState(model.service, () => (fn as (...a: unknown[]) => unknown).apply(model, args));
         };
       }
       proto = Object.getPrototypeOf(proto);
@@ -172,28 +176,37 @@ export class SimCloud {
     this.version++;
   }
 
+  private bump(service: string): void {
+    this.versions.set(service, (this.versions.get(service) ?? 0) + 1);
+  }
+
   /**
    * An index over the models' state (by ARN, name, cluster, …), built once and reused until the state may have
    * changed: a mutating call, a tick that ran, a tamper or `touch`. While state is changing it is rebuilt on every
-   * use, so a handler never reads an index older than its own writes. `build` must not depend on the clock.
+   * use, so a handler never reads an index older than its own writes. `build` must not depend on the clock, and
+   * may read only the state of the model its key names (`<service>:…`): a change to another model keeps it.
    */
   derived<T>(key: string, build: () => T): T {
     if (this.changing > 0) return build();
+    const service = key.slice(0, key.indexOf(':'));
+    const version = `${this.version}:${this.versions.get(service) ?? 0}`;
     const hit = this.derivedCache.get(key);
-    if (hit && hit.version === this.version) return hit.value as T;
+    if (hit && hit.version === version) return hit.value as T;
     const value = build();
-    this.derivedCache.set(key, { version: this.version, value });
+    this.derivedCache.set(key, { version, value });
     return value;
   }
 
-  private changingState<T>(fn: () => T): T {
+  /** Runs `fn`, which changes `service`'s state (every model's for 'ec2': the others read the network). */
+  private changingState<T>(service: ServiceKey, fn: () => T): T {
+    const bump = () => (service === 'ec2' ? this.version++ : this.bump(service));
     this.changing++;
-    this.version++;
+    bump();
     try {
       return fn();
     } finally {
       this.changing--;
-      this.version++;
+      bump();
     }
   }
 
@@ -232,7 +245,9 @@ export class SimCloud {
     let result: unknown;
     try {
       const args = structuredClone(input);
-      result = mutating ? this.changingState(() => model.handle(operation, args)) : model.handle(operation, args);
+      result = mutating
+        ? this.changingState(service, () => model.handle(operation, args))
+        : model.handle(operation, args);
     } catch (err) {
       if (mutating) this.changed(service);
       record((err as Error).name ?? 'Error');
@@ -322,17 +337,15 @@ export class SimCloud {
    */
   tick(now: number): void {
     if (!this.dirty && now < this.dueAt) return;
-    this.changingState(() => {
-      // Only the models that changed or have a transition due are ticked; one may change another (ECS registers
-      // targets in ELB, ELB reports health to ECS), which marks that one dirty for this loop or the next tick.
-      for (const [key, m] of this.models) {
-        if (!m.tick) continue;
-        const changed = this.dirtyModels.delete(key);
-        if (!changed && now < (this.modelDue.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
-        const due = m.tick(now);
-        this.modelDue.set(key, typeof due === 'number' ? due : Number.NEGATIVE_INFINITY);
-      }
-    });
+    // Only the models that changed or have a transition due are ticked; one may change another (ECS registers
+    // targets in ELB, ELB reports health to ECS), which marks that one dirty for this loop or the next tick.
+    for (const [key, m] of this.models) {
+      if (!m.tick) continue;
+      const changed = this.dirtyModels.delete(key);
+      if (!changed && now < (this.modelDue.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
+      const due = this.changingState(key, () => m.tick?.(now));
+      this.modelDue.set(key, typeof due === 'number' ? due : Number.NEGATIVE_INFINITY);
+    }
     for (const key of [...this.dirtyModels]) if (!this.models.get(key)?.tick) this.dirtyModels.delete(key);
     let next = Number.POSITIVE_INFINITY;
     for (const [key, m] of this.models)
