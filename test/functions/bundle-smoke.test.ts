@@ -209,9 +209,12 @@ describe('built bundles in a fresh node process (moto)', () => {
     expect(plan.changed).toBe(false);
     expect(plan.steps.length).toBeGreaterThan(0);
     expect(plan.steps.every((s) => s.type === 'blocked')).toBe(true);
-    expect(plan.preflight.filter((p) => p.severity === 'error').map((p) => p.message).join('\n')).toMatch(
-      /vpc-0a1b2c3d4e5f60718/,
-    );
+    expect(
+      plan.preflight
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/vpc-0a1b2c3d4e5f60718/);
     expect(loads(step('plan').loaded, RUNTIME)).toBe(true);
     expectCounted('api', report);
   });
