@@ -29,7 +29,13 @@ const serviceOf = (h: Harness, component: string) =>
   Object.values((cloudMap(h).snapshot() as CloudMapState).services).find((s) => s.name === component);
 const instancesOf = (h: Harness, component: string) =>
   Object.values(serviceOf(h, component)?.instances ?? {})
-    .map((i) => ({ id: i.id, ip: i.attributes.AWS_INSTANCE_IPV4, state: i.state, health: i.health }))
+    .map((i) => ({
+      id: i.id,
+      ip: i.attributes.AWS_INSTANCE_IPV4,
+      attributes: i.attributes,
+      state: i.state,
+      health: i.health,
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 const calls = (h: Harness, operation: string) => h.cloud.ledger.filter((e) => e.operation === operation).length;
 
@@ -43,6 +49,14 @@ describe('Cloud Map instances deregistered out of band (simulated cloud)', () =>
     const before = instancesOf(h, COMPONENT);
     const answer = cloudMap(h).resolve(fqdn, vpc);
     expect(before.length).toBeGreaterThan(0);
+    expect(Object.keys(before[0]?.attributes ?? {}).sort()).toEqual([
+      'AVAILABILITY_ZONE',
+      'AWS_INSTANCE_IPV4',
+      'ECS_CLUSTER_NAME',
+      'ECS_SERVICE_NAME',
+      'ECS_TASK_DEFINITION_FAMILY',
+      'REGION',
+    ]);
     expect(answer).toEqual({ kind: 'ips', ips: before.map((i) => i.ip) });
     h.cloud.drainEvents();
 
@@ -56,7 +70,8 @@ describe('Cloud Map instances deregistered out of band (simulated cloud)', () =>
     const registersBefore = calls(h, 'RegisterInstance');
     const results = await h.runUntil(name, (r) => r.outcome === 'ready' && instancesOf(h, COMPONENT).length > 0, 5);
 
-    // Assess: the event named the playground; one pass registered the same instances again; DNS answers again
+    // Assess: the event named the playground; one pass registered the same instances (ids and attributes, as ECS
+    // registered them) again; DNS answers again
     expect(broken.kind).toBe('NXDOMAIN');
     expect(events.map((e) => e.detail?.eventName)).toEqual(before.map(() => 'DeregisterInstance'));
     expect(routed).toEqual(before.map(() => name));
