@@ -153,7 +153,7 @@ describe('event → playground mapping', () => {
     expect(await playgroundFor(target as NonNullable<typeof target>, store)).toBe('demo');
   });
 
-  it('routes an out-of-band Cloud Map DeregisterInstance (and DeleteService) to the playground whose status records the service id', async () => {
+  it('routes an out-of-band Cloud Map DeregisterInstance (and DeleteService) to the playground whose status records the service id, not ECS deregistering its own tasks', async () => {
     // Prepare: the CloudTrail record of `aws servicediscovery deregister-instance` by a person, two playgrounds
     const event = {
       id: 'cm-1',
@@ -208,12 +208,25 @@ describe('event → playground mapping', () => {
       ['assumed-role/kpo-reconciler'],
     );
 
-    // Assess: the service id names the playground; unknown ids and the operator's own calls route nowhere
+    // Assess: the service id names the playground; unknown ids, the operator's own calls and ECS's own
+    // (de)registrations of its tasks route nowhere
     expect(target?.resourceNames).toEqual(['srv-aaaabbbbccccdddd']);
     expect(target?.why).toContain('DeregisterInstance');
     expect(await playgroundFor(target as NonNullable<typeof target>, store)).toBe('demo');
     expect(await playgroundFor(deleted as NonNullable<typeof deleted>, store)).toBe('demo');
     expect(await playgroundFor(foreign as NonNullable<typeof foreign>, store)).toBeUndefined();
+    const byEcs = targetOf({
+      ...event,
+      detail: {
+        ...event.detail,
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForECS/ecs-service-scheduler',
+          invokedBy: 'ecs.amazonaws.com',
+        },
+      },
+    });
+    expect(byEcs).toBeUndefined();
     expect(byOperator).toBeDefined();
     expect(byOperatorEvent).toBeUndefined();
     expect(TAMPER_EVENT_NAMES).toEqual(
