@@ -93,6 +93,8 @@ export interface Ec2Network extends TaggableModel {
   flowAllowed(src: FlowEndpoint, dst: FlowEndpoint, port: number): boolean;
   /** The VPC's DNS attributes, or undefined for a VPC the model does not know. */
   vpcDns(vpcId: string): { enableDnsSupport: boolean; enableDnsHostnames: boolean } | undefined;
+  /** Bumped on every change that can change a flow's outcome (security groups, their rules, routes). */
+  rulesVersion(): number;
 }
 
 export interface ElbModel extends TaggableModel {
@@ -100,7 +102,46 @@ export interface ElbModel extends TaggableModel {
   securityGroupsInUse(): string[];
   /** Whether the target group exists and a listener (or rule) of a load balancer forwards to it. */
   targetGroupHasLoadBalancer(targetGroupArn: string): boolean;
-  /** Registers an ip target (awsvpc tasks). Unknown target group → no-op. */
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void;
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void;
+  /** Registers an ip target (awsvpc tasks) at `at` (default: now). Unknown target group → no-op. */
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void;
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void;
+  /** A registered target's current state (`healthy`, `unhealthy`, `initial`, …), or undefined when not registered. */
+  targetState(targetGroupArn: string, ip: string, port: number): string | undefined;
+}
+
+/** What a container answers to a load balancer's HTTP health check on one port and path. */
+export type ContainerAnswer =
+  /** Nothing listens on the port (the connection is refused or reset). */
+  | { kind: 'refused' }
+  /** The process is still starting: it will answer later. */
+  | { kind: 'starting' }
+  | { kind: 'http'; status: number };
+
+/** A task's network interface and what its container answers, as ECS knows it (`cloud.model<EcsDataPlane>('ecs')`). */
+export interface TaskProbe {
+  endpoint: FlowEndpoint;
+  answer: ContainerAnswer;
+}
+
+/** What the ELB model reads from (and tells) the ECS model about tasks registered as ip targets. */
+export interface EcsDataPlane extends ServiceModel {
+  /** The task holding private IP `ip` and its answer on `port`/`path` at `at`; undefined when no task holds `ip`. */
+  probe(ip: string, port: number, path: string, at: number): TaskProbe | undefined;
+  /** Bumped whenever an answer can change for a reason other than time (a fault hook). */
+  answersVersion(): number;
+  /** A target turned `unhealthy` (or `healthy` again) in a target group at `at`. */
+  targetHealthChanged(
+    targetGroupArn: string,
+    ip: string,
+    port: number,
+    healthy: boolean,
+    reason: string,
+    at: number,
+  ): void;
+}
+
+/** A broker's network interface (`cloud.model<KafkaBrokers>('kafka')`). */
+export interface KafkaBrokers extends ServiceModel {
+  /** The broker behind a bootstrap host name (`b-1.<cluster>.<id>.c2.kafka.<region>.amazonaws.com`), if it exists. */
+  broker(host: string): FlowEndpoint | undefined;
 }

@@ -27,10 +27,14 @@ export class Ec2Model implements Ec2Network, Ec2Host {
   readonly vpcs = new Ec2Vpcs(this);
   private readonly dataPlane = new Ec2DataPlane(this, this.vpcs);
 
+  /** In memory (not state): bumped by every mutating call and out-of-band change, so flows are re-evaluated. */
+  private version = 0;
+
   constructor(readonly cloud: SimCloud) {}
 
   handle(operation: string, input: Record<string, unknown>): unknown {
     const i = input as never;
+    if (!operation.startsWith('Describe')) this.version++;
     switch (operation) {
       case 'CreateTags':
         return this.createTags(i);
@@ -73,6 +77,15 @@ export class Ec2Model implements Ec2Network, Ec2Host {
   vpcDns(vpcId: string): { enableDnsSupport: boolean; enableDnsHostnames: boolean } | undefined {
     const v = this.state.vpcs[vpcId];
     return v ? { enableDnsSupport: v.enableDnsSupport, enableDnsHostnames: v.enableDnsHostnames } : undefined;
+  }
+
+  rulesVersion(): number {
+    return this.version;
+  }
+
+  /** Seed helpers and tests that change the state directly call this so flows are re-evaluated. */
+  touch(): void {
+    this.version++;
   }
 
   publicIp(eniId?: string): string {
@@ -139,6 +152,7 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     const sg = this.state.securityGroups[groupId];
     if (!sg) throw new InternalError(`tamperAuthorizeIngress: no security group ${groupId}`);
     sg.ingress.push({ id: this.ruleId(), protocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: cidr });
+    this.version++;
     this.cloudTrail('AuthorizeSecurityGroupIngress', { groupId });
   }
 
@@ -147,6 +161,7 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     const sg = this.state.securityGroups[groupId];
     if (!sg) throw new InternalError(`tamperRevokeAllIngress: no security group ${groupId}`);
     sg.ingress = [];
+    this.version++;
     this.cloudTrail('RevokeSecurityGroupIngress', { groupId });
   }
 
@@ -175,5 +190,6 @@ export class Ec2Model implements Ec2Network, Ec2Host {
 
   restore(state: unknown): void {
     this.state = { ...emptyEc2State(), ...structuredClone(state as Ec2State) };
+    this.version++;
   }
 }

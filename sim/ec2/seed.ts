@@ -201,6 +201,7 @@ export function seedSecurityGroup(cloud: SimCloud, id: string, vpcId: string): b
     tags: {},
     createdAt: cloud.clock.now(),
   };
+  m.touch();
   return true;
 }
 

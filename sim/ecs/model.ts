@@ -48,7 +48,9 @@ import {
   findService,
 } from './state.js';
 import { describeTasks, listTagsForResource, listTasks, stopTask, tagResource, untagResource } from './tasks.js';
-import type { TaggableModel, TaggedResource } from '../core/types.js';
+import type { EcsDataPlane, TaggableModel, TaggedResource, TaskProbe } from '../core/types.js';
+import { type ImageFault, probe, taskAt } from './dataplane.js';
+import { targetHealthChanged } from './scheduler.js';
 
 export type { EcsTimings } from './state.js';
 
@@ -61,9 +63,10 @@ export interface RunningTask {
   deploymentId: string;
 }
 
-export class EcsModel implements TaggableModel {
+export class EcsModel implements TaggableModel, EcsDataPlane {
   readonly service = 'ecs' as const;
   private readonly sim: EcsSim;
+  private faultsVersion = 0;
 
   constructor(cloud: SimCloud, timings: Partial<EcsTimings> = {}) {
     this.sim = { cloud, state: emptyEcsState(), timings: { ...DEFAULT_ECS_TIMINGS, ...timings } };
@@ -146,6 +149,23 @@ export class EcsModel implements TaggableModel {
 
   restore(state: unknown): void {
     this.sim.state = structuredClone(state as EcsState);
+    this.sim.byIp = undefined;
+    this.faultsVersion++;
+  }
+
+  // ---- the data plane other models read (see dataplane.ts) ----
+
+  probe(ip: string, port: number, path: string, at: number): TaskProbe | undefined {
+    return probe(this.sim, ip, port, path, at);
+  }
+
+  answersVersion(): number {
+    return this.faultsVersion;
+  }
+
+  targetHealthChanged(targetGroupArn: string, ip: string, port: number, healthy: boolean, reason: string, at: number) {
+    const t = taskAt(this.sim, ip);
+    if (t) targetHealthChanged(this.sim, t, targetGroupArn, port, healthy, reason, at);
   }
 
   // ---- out-of-band changes, exactly as a console user would make them ----
@@ -179,6 +199,23 @@ export class EcsModel implements TaggableModel {
     reason = `CannotPullContainerError: pull image manifest has been retried 5 time(s): ${image}: not found`,
   ) {
     this.sim.state.failingImages[image] = reason;
+  }
+
+  /**
+   * Makes the containers of `image` answer `status` on every path (e.g. 404), or never listen on their ports, as a
+   * misconfigured image would; `undefined` undoes it. Load balancer health checks see it from their next check.
+   */
+  setImageFault(image: string, fault: ImageFault | undefined): void {
+    const faults = this.sim.state.imageFaults ?? {};
+    this.sim.state.imageFaults = faults;
+    if (fault) faults[image] = fault;
+    else delete faults[image];
+    this.faultsVersion++;
+  }
+
+  /** A task as DescribeTasks would show it (test helper). */
+  task(taskArn: string) {
+    return this.sim.state.tasks[taskArn];
   }
 
   // ---- test helpers ----

@@ -21,8 +21,11 @@ import {
   launch,
   register,
   requestStop,
+  optionalModel,
   serviceEvent,
 } from './task-life.js';
+import { kafkaGivesUpAt, pullProblem, releaseInterface, unindexTask } from './dataplane.js';
+import type { ElbModel } from '../core/types.js';
 
 export { requestStop } from './task-life.js';
 
@@ -100,7 +103,8 @@ export function schedule(sim: EcsSim, svc: ServiceRecord, at: number): void {
     p.rolloutState === 'IN_PROGRESS' &&
     svc.deployments.length === 1 &&
     primaryRunning === svc.desiredCount &&
-    !pPending
+    !pPending &&
+    all.every((t) => t.deploymentId !== p.id || t.lastStatus !== 'RUNNING' || ready(sim, t))
   ) {
     p.rolloutState = 'COMPLETED';
     p.rolloutStateReason = `ECS deployment ${p.id} completed.`;
@@ -118,6 +122,18 @@ export function schedule(sim: EcsSim, svc: ServiceRecord, at: number): void {
     emitServiceAction(sim, svc, 'INFO', 'SERVICE_STEADY_STATE', at);
   }
   svc.steady = steady;
+}
+
+/**
+ * Whether a RUNNING task counts toward completing its deployment: its load balancer targets are healthy (ECS waits
+ * for them: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html), and it is
+ * not a Kafka client still retrying brokers it cannot reach (its process never finishes starting).
+ */
+function ready(sim: EcsSim, t: TaskRecord): boolean {
+  if (t.exitsAt !== undefined) return false;
+  if (t.registrations.targets.length === 0) return true;
+  const elb = optionalModel<ElbModel>(sim.cloud, 'elbv2');
+  return t.registrations.targets.every((g) => (elb?.targetState(g.arn, t.ip, g.port) ?? 'healthy') === 'healthy');
 }
 
 /** A task of deployment `d` failed to start: count it and trip the circuit breaker when the threshold is hit. */
@@ -151,23 +167,113 @@ function advance(sim: EcsSim, t: TaskRecord, at: number): void {
       t.nextAt = t.createdAt + sim.timings.taskStartMs;
       break;
     case 'PENDING': {
-      const failure = t.containers.map((c) => sim.state.failingImages[c.image]).find((r) => r !== undefined);
+      const failure =
+        t.containers.map((c) => sim.state.failingImages[c.image]).find((r) => r !== undefined) ?? pullProblem(sim, t);
       if (failure !== undefined) {
         Object.assign(t, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedAt: at, nextAt: undefined });
         Object.assign(t, { stopCode: 'TaskFailedToStart', stoppedReason: failure });
+        releaseInterface(sim, t);
         if (svc) taskFailed(sim, svc, d, at);
       } else {
         Object.assign(t, { lastStatus: 'RUNNING', startedAt: at, nextAt: undefined });
+        t.exitsAt = kafkaGivesUpAt(sim, t, at);
+        t.nextAt = t.exitsAt;
         if (svc) register(sim, t, d, svc, at);
       }
       break;
     }
+    case 'RUNNING':
+      // requestStop bumps the version, emits the event and the service is scheduled in `running`.
+      running(sim, t, svc, d, at);
+      return;
     default:
       Object.assign(t, { lastStatus: 'STOPPED', stoppedAt: at, nextAt: undefined });
+      releaseInterface(sim, t);
   }
   t.version++;
   emitTask(sim, t);
   if (svc) schedule(sim, svc, at);
+}
+
+/**
+ * A RUNNING task's due event: its essential container exits (it never reached Kafka), or ECS acts on failed load
+ * balancer health checks once the grace period is over: "Task failed ELB health checks in (target-group …)"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-unhealthy-event-messages.html). Both count
+ * as failed tasks for the circuit breaker, which watches both tasks that stop and tasks that fail their health
+ * checks (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html).
+ * Returns whether the task was asked to stop.
+ */
+function running(
+  sim: EcsSim,
+  t: TaskRecord,
+  svc: ServiceRecord | undefined,
+  d: DeploymentRecord | undefined,
+  at: number,
+): boolean {
+  t.nextAt = undefined;
+  if (t.exitsAt !== undefined && t.exitsAt <= at) {
+    for (const c of t.containers) c.exitCode = 1;
+    requestStop(sim, t, at, 'EssentialContainerExited', 'Essential container in task exited');
+    if (svc) {
+      serviceEvent(sim, svc, `has stopped 1 running tasks: (task ${t.id}).`, at);
+      taskFailed(sim, svc, d, at);
+      schedule(sim, svc, at);
+    }
+    return true;
+  }
+  const f = t.elbFailure;
+  if (f && f.at <= at) {
+    t.elbFailure = undefined;
+    const state = optionalModel<ElbModel>(sim.cloud, 'elbv2')?.targetState(
+      f.targetGroupArn,
+      t.ip,
+      t.registrations.targets.find((g) => g.arn === f.targetGroupArn)?.port ?? 0,
+    );
+    if (state === 'unhealthy') {
+      requestStop(
+        sim,
+        t,
+        at,
+        'ServiceSchedulerInitiated',
+        `Task failed ELB health checks in (target-group ${f.targetGroupArn})`,
+      );
+      if (svc) {
+        serviceEvent(sim, svc, `has stopped 1 running tasks: (task ${t.id}).`, at);
+        taskFailed(sim, svc, d, at);
+        schedule(sim, svc, at);
+      }
+      return true;
+    }
+  }
+  t.nextAt = [t.exitsAt, t.elbFailure?.at].filter((x): x is number => x !== undefined).sort((a, b) => a - b)[0];
+  return false;
+}
+
+/** ELB reports a registered task target unhealthy (or healthy again): ECS acts after the service's grace period. */
+export function targetHealthChanged(
+  sim: EcsSim,
+  t: TaskRecord,
+  targetGroupArn: string,
+  port: number,
+  healthy: boolean,
+  reason: string,
+  at: number,
+): void {
+  if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') return;
+  if (!t.registrations.targets.some((g) => g.arn === targetGroupArn && g.port === port)) return;
+  const svc = sim.state.services[t.serviceArn];
+  if (healthy) {
+    if (t.elbFailure?.targetGroupArn === targetGroupArn) t.elbFailure = undefined;
+    if (svc) schedule(sim, svc, at);
+  } else {
+    const grace = (svc?.healthCheckGracePeriodSeconds ?? 0) * 1000;
+    t.elbFailure = { targetGroupArn, at: Math.max(at, (t.startedAt ?? at) + grace) };
+    if (svc) {
+      const message = `(task ${t.id}) (port ${port}) is unhealthy in (target-group ${targetGroupArn}) due to (reason ${reason}).`;
+      serviceEvent(sim, svc, message, at);
+    }
+  }
+  t.nextAt = [t.exitsAt, t.elbFailure?.at].filter((x): x is number => x !== undefined).sort((a, b) => a - b)[0];
 }
 
 function drainDue(sim: EcsSim, svc: ServiceRecord): number | undefined {
@@ -195,6 +301,9 @@ export function tickEcs(sim: EcsSim, now: number): void {
     else break;
   }
   for (const [arn, t] of Object.entries(sim.state.tasks)) {
-    if (t.stoppedAt !== undefined && t.stoppedAt + STOPPED_TASK_RETENTION_MS <= now) delete sim.state.tasks[arn];
+    if (t.stoppedAt !== undefined && t.stoppedAt + STOPPED_TASK_RETENTION_MS <= now) {
+      unindexTask(sim, t);
+      delete sim.state.tasks[arn];
+    }
   }
 }

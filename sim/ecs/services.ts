@@ -95,6 +95,7 @@ export function createService(sim: EcsSim, input: CreateServiceRequest) {
     paramsHash,
     steady: false,
     lastCompleted: undefined,
+    healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
   };
   sim.state.services[arn] = svc;
   if (clientToken !== undefined) sim.state.tokens[clientToken] = { serviceArn: arn, paramsHash, createdAt: now };
@@ -173,6 +174,9 @@ export function updateService(sim: EcsSim, input: UpdateServiceRequest) {
   if (input.desiredCount !== undefined && input.desiredCount !== svc.desiredCount) {
     svc.desiredCount = input.desiredCount;
     svc.steady = false;
+  }
+  if (input.healthCheckGracePeriodSeconds !== undefined) {
+    svc.healthCheckGracePeriodSeconds = input.healthCheckGracePeriodSeconds;
   }
   if (input.deploymentConfiguration) {
     svc.deploymentConfiguration = { ...svc.deploymentConfiguration, ...structuredClone(input.deploymentConfiguration) };

@@ -134,6 +134,9 @@ export function serviceShape(sim: EcsSim, s: ServiceRecord, withTags: boolean): 
     ...(c.platformVersion ? { platformVersion: c.platformVersion, platformFamily: 'Linux' } : {}),
     taskDefinition: c.taskDefinition,
     deploymentConfiguration: structuredClone(s.deploymentConfiguration),
+    ...(s.healthCheckGracePeriodSeconds === undefined
+      ? {}
+      : { healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds }),
     deployments: s.deployments.map((d) => deploymentShape(sim, s, d)),
     events: s.events.map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
     createdAt: new Date(s.createdAt),
@@ -174,6 +177,7 @@ export function taskShape(t: TaskRecord, withTags: boolean): Task {
       lastStatus: containerStatus,
       networkInterfaces: [{ attachmentId: t.attachmentId, privateIpv4Address: t.ip }],
       ...(t.lastStatus === 'STOPPED' && t.stopCode === 'TaskFailedToStart' ? { reason: t.stoppedReason } : {}),
+      ...(c.exitCode === undefined ? {} : { exitCode: c.exitCode }),
     })),
     ...(t.cpu ? { cpu: t.cpu } : {}),
     ...(t.memory ? { memory: t.memory } : {}),

@@ -116,6 +116,8 @@ export interface ServiceRecord {
   steady: boolean;
   /** The last configuration whose deployment completed: what a circuit-breaker rollback returns to. */
   lastCompleted: { id: string; config: DeploymentConfig } | undefined;
+  /** How long failing load balancer health checks are ignored after a task starts (CreateService). */
+  healthCheckGracePeriodSeconds?: number | undefined;
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'DEPROVISIONING' | 'STOPPED';
@@ -147,11 +149,24 @@ export interface TaskRecord {
   launchType: string;
   cpu: string | undefined;
   memory: string | undefined;
-  containers: { name: string; image: string; arn: string }[];
+  containers: { name: string; image: string; arn: string; ports?: number[]; exitCode?: number }[];
+  /** The task's network interface (created through the EC2 model), its groups and public IP. */
+  eniId?: string | undefined;
+  securityGroups?: string[] | undefined;
+  publicIp?: string | undefined;
+  /** Environment values naming Kafka brokers (see `dataplane.ts`). */
+  kafkaEnv?: string[] | undefined;
+  /** When the essential container exits with code 1 because it never reached Kafka. */
+  exitsAt?: number | undefined;
+  /** A target group whose health checks the task failed, and when ECS acts on it (after the grace period). */
+  elbFailure?: { targetGroupArn: string; at: number } | undefined;
   /** What this task registered on reaching RUNNING (deregistered when it stops). */
   registrations: { registries: { arn: string; port: number | undefined }[]; targets: { arn: string; port: number }[] };
   tags: Record<string, string>;
 }
+
+/** What a fault hook makes an image do: answer this HTTP status on every path, or never listen (see `dataplane.ts`). */
+export type ImageFault = { status: number } | { neverListens: true };
 
 export interface EcsState {
   clusters: Record<string, ClusterRecord>;
@@ -162,6 +177,8 @@ export interface EcsState {
   tokens: Record<string, { serviceArn: string; paramsHash: string; createdAt: number }>;
   /** Images whose tasks fail to start (CannotPullContainerError), with the reason. */
   failingImages: Record<string, string>;
+  /** Images that answer another HTTP status, or never listen (see `dataplane.ts`). */
+  imageFaults?: Record<string, ImageFault>;
 }
 
 export const emptyEcsState = (): EcsState => ({
@@ -178,6 +195,8 @@ export interface EcsSim {
   cloud: SimCloud;
   state: EcsState;
   timings: EcsTimings;
+  /** Tasks by private IP, built on first use (see `dataplane.ts`). */
+  byIp?: Map<string, string> | undefined;
 }
 
 export const invalid = (sim: EcsSim, message: string) => sim.cloud.error('ecs', 'InvalidParameterException', message);

@@ -14,6 +14,7 @@ import {
   type TaskRecord,
 } from './state.js';
 import type { CloudMapModel, ElbModel } from '../core/types.js';
+import { attachInterface, indexTask, kafkaEnvOf, taskAt } from './dataplane.js';
 
 export function optionalModel<M>(cloud: SimCloud, service: 'servicediscovery' | 'elbv2'): M | undefined {
   try {
@@ -57,11 +58,11 @@ export function emitDeployment(
   });
 }
 
+/** Without an EC2 model: a free address from 10.0.0.0/16 (looked up in the tasks' IP index, not by a scan). */
 function nextIp(sim: EcsSim): string {
-  const used = new Set(Object.values(sim.state.tasks).map((t) => t.ip));
   for (;;) {
     const ip = `10.0.${sim.cloud.rng.int(0, 255)}.${sim.cloud.rng.int(1, 254)}`;
-    if (!used.has(ip)) return ip;
+    if (!taskAt(sim, ip)) return ip;
   }
 }
 
@@ -72,6 +73,16 @@ export function launch(sim: EcsSim, svc: ServiceRecord, d: DeploymentRecord, at:
   const arn = sim.cloud.arn('ecs', `task/${cluster}/${id}`);
   const subnets = d.config.networkConfiguration?.awsvpcConfiguration?.subnets ?? ['subnet-00000000'];
   const subnet = subnets[sim.cloud.rng.int(0, subnets.length - 1)] ?? 'subnet-00000000';
+  const vpc = d.config.networkConfiguration?.awsvpcConfiguration;
+  const groups = vpc?.securityGroups ?? [];
+  // The interface comes from the EC2 model when one is registered; a full subnet fails the task at launch.
+  let eni: ReturnType<typeof attachInterface>;
+  let eniError: string | undefined;
+  try {
+    eni = attachInterface(sim, subnet, groups, vpc?.assignPublicIp === 'ENABLED', id);
+  } catch (err) {
+    eniError = `ResourceInitializationError: failed to create the task's network interface: ${(err as Error).message}`;
+  }
   const tags: Record<string, string> = {
     ...(svc.propagateTags === 'SERVICE' ? svc.tags : svc.propagateTags === 'TASK_DEFINITION' ? (td?.tags ?? {}) : {}),
     ...(svc.enableECSManagedTags ? { 'aws:ecs:clusterName': cluster, 'aws:ecs:serviceName': svc.name } : {}),
@@ -94,10 +105,12 @@ export function launch(sim: EcsSim, svc: ServiceRecord, d: DeploymentRecord, at:
     stopCode: undefined,
     stoppedReason: undefined,
     version: 1,
-    ip: nextIp(sim),
+    ip: eni?.ip ?? nextIp(sim),
     subnet,
     // Each subnet lives in one zone: derive it from the subnet id so a subnet always maps to the same zone.
-    availabilityZone: `${sim.cloud.region}${'abc'[[...subnet].reduce((n, ch) => n + ch.charCodeAt(0), 0) % 3]}`,
+    availabilityZone:
+      eni?.availabilityZone ??
+      `${sim.cloud.region}${'abc'[[...subnet].reduce((n, ch) => n + ch.charCodeAt(0), 0) % 3]}`,
     attachmentId: sim.cloud.rng.uuid(),
     launchType: d.config.launchType ?? 'EC2',
     cpu: td?.body.cpu,
@@ -106,11 +119,21 @@ export function launch(sim: EcsSim, svc: ServiceRecord, d: DeploymentRecord, at:
       name: c.name ?? '',
       image: c.image ?? '',
       arn: sim.cloud.arn('ecs', `container/${cluster}/${id}/${sim.cloud.rng.uuid()}`),
+      ports: (c.portMappings ?? []).flatMap((p) => (p.containerPort === undefined ? [] : [p.containerPort])),
     })),
+    eniId: eni?.eniId,
+    securityGroups: [...groups],
+    publicIp: eni?.publicIp,
+    kafkaEnv: (td?.body.containerDefinitions ?? []).flatMap((c) => kafkaEnvOf(c.environment)),
     registrations: { registries: [], targets: [] },
     tags,
   };
   sim.state.tasks[arn] = t;
+  indexTask(sim, t);
+  if (eniError !== undefined) {
+    Object.assign(t, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedAt: at, nextAt: undefined });
+    Object.assign(t, { stopCode: 'TaskFailedToStart', stoppedReason: eniError });
+  }
   emitTask(sim, t);
   return t;
 }
@@ -138,17 +161,17 @@ export function register(sim: EcsSim, t: TaskRecord, d: DeploymentRecord | undef
   const elb = optionalModel<ElbModel>(sim.cloud, 'elbv2');
   for (const lb of d.config.loadBalancers) {
     if (!elb || !lb.targetGroupArn || lb.containerPort === undefined) continue;
-    elb.registerTaskTarget(lb.targetGroupArn, t.ip, lb.containerPort);
+    elb.registerTaskTarget(lb.targetGroupArn, t.ip, lb.containerPort, at);
     t.registrations.targets.push({ arn: lb.targetGroupArn, port: lb.containerPort });
     serviceEvent(sim, svc, `registered 1 targets in (target-group ${lb.targetGroupArn})`, at);
   }
 }
 
-export function deregister(sim: EcsSim, t: TaskRecord): void {
+export function deregister(sim: EcsSim, t: TaskRecord, at?: number): void {
   const cm = optionalModel<CloudMapModel>(sim.cloud, 'servicediscovery');
   for (const r of t.registrations.registries) cm?.deregisterTaskInstance(r.arn, t.id);
   const elb = optionalModel<ElbModel>(sim.cloud, 'elbv2');
-  for (const g of t.registrations.targets) elb?.deregisterTaskTarget(g.arn, t.ip, g.port);
+  for (const g of t.registrations.targets) elb?.deregisterTaskTarget(g.arn, t.ip, g.port, at);
   t.registrations = { registries: [], targets: [] };
 }
 
@@ -162,7 +185,7 @@ export function requestStop(sim: EcsSim, t: TaskRecord, at: number, stopCode: st
   t.lastStatus = t.lastStatus === 'RUNNING' ? 'DEACTIVATING' : 'DEPROVISIONING';
   t.nextAt = at + sim.timings.taskStopMs;
   t.version++;
-  deregister(sim, t);
+  deregister(sim, t, at);
   emitTask(sim, t);
   return true;
 }

@@ -125,6 +125,7 @@ export class ElbLoadBalancers {
       activeAt: now + this.m.provisionMs,
       tags,
     };
+    lb.nodes = this.nodes(lb);
     this.all[lb.arn] = lb;
     return { LoadBalancers: [lbShape(lb)] };
   }
@@ -175,13 +176,45 @@ export class ElbLoadBalancers {
         until: this.m.cloud.clock.now() + this.m.eniReleaseMs,
       });
     }
+    this.releaseNodes(lb);
     delete this.all[arn];
+  }
+
+  /**
+   * One node per subnet: a network interface with an address of the subnet, through the EC2 model when there is one
+   * (ALB nodes are ENIs in each enabled subnet: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer).
+   * A subnet too full for a node gets none (the checks then come from the other nodes).
+   */
+  private nodes(lb: LoadBalancerRecord): { eniId: string; ip: string; subnetId: string }[] {
+    const ec2 = this.m.ec2();
+    if (!ec2) return [];
+    return lb.subnets.flatMap(({ subnetId }) => {
+      try {
+        const eni = ec2.createInterface({
+          subnetId,
+          securityGroupIds: lb.securityGroups,
+          publicIp: false,
+          description: `ELB app/${lb.name}/${lb.arn.split('/').pop()}`,
+        });
+        return [{ eniId: eni.eniId, ip: eni.ip, subnetId }];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  private releaseNodes(lb: LoadBalancerRecord): void {
+    const ec2 = this.m.ec2();
+    for (const n of lb.nodes ?? []) ec2?.deleteInterface(n.eniId);
+    lb.nodes = [];
   }
 
   private setSubnets(input: SetSubnetsInput) {
     const lb = this.m.loadBalancer(input.LoadBalancerArn);
     const subnetIds = input.Subnets ?? (input.SubnetMappings ?? []).map((s) => s.SubnetId ?? '');
     lb.subnets = this.zones(subnetIds).map(({ subnetId, zone }) => ({ subnetId, zone }));
+    this.releaseNodes(lb);
+    lb.nodes = this.nodes(lb);
     return { AvailabilityZones: lbShape(lb).AvailabilityZones, IpAddressType: lb.ipAddressType };
   }
 

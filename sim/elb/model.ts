@@ -6,7 +6,8 @@
  * - a load balancer is `provisioning` for `provisionMs`, then `active`;
  * - DeleteTargetGroup → ResourceInUse while a listener forwards to it; DeleteLoadBalancer deletes its listeners,
  *   and its network interfaces keep its security groups in use for `eniReleaseMs` more;
- * - registered targets are `initial`, then `healthy`; `unused` while no load balancer routes to the group.
+ * - registered targets are `initial`, then `healthy` or `unhealthy` by traffic-based health checks from the load
+ *   balancer's nodes (`health-checks.ts`); `unused` while no load balancer routes to the group.
  * ECS registers task IPs through `registerTaskTarget` / `deregisterTaskTarget`.
  */
 import type { AddTagsInput, DescribeTagsInput, RemoveTagsInput } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -64,7 +65,10 @@ export class ElbV2Model implements ElbModel, ElbHost {
     this.eniReleaseMs = opts.eniReleaseMs ?? 60_000;
   }
 
+  version = 0;
+
   handle(operation: string, input: Record<string, unknown>): unknown {
+    if (!operation.startsWith('Describe')) this.version++;
     switch (operation) {
       case 'AddTags':
         return this.addTags(input as unknown as AddTagsInput);
@@ -184,12 +188,16 @@ export class ElbV2Model implements ElbModel, ElbHost {
     return !!this.state.targetGroups[targetGroupArn] && this.loadBalancerArnsOf(targetGroupArn).length > 0;
   }
 
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void {
-    this.targetGroups.registerTaskTarget(targetGroupArn, ip, port);
+  targetState(targetGroupArn: string, ip: string, port: number): string | undefined {
+    return this.targetGroups.targetState(targetGroupArn, ip, port);
   }
 
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void {
-    this.targetGroups.deregisterTaskTarget(targetGroupArn, ip, port);
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
+    this.targetGroups.registerTaskTarget(targetGroupArn, ip, port, at);
+  }
+
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
+    this.targetGroups.deregisterTaskTarget(targetGroupArn, ip, port, at);
   }
 
   /** Security groups in use by a load balancer, or by the network interfaces of one deleted moments ago. */
@@ -225,6 +233,7 @@ export class ElbV2Model implements ElbModel, ElbHost {
 
   /** ELB reaches EventBridge only through CloudTrail (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-elasticloadbalancing.html). */
   private cloudTrail(eventName: string, requestParameters: Record<string, unknown>): void {
+    this.version++;
     this.cloud.emit('AWS API Call via CloudTrail', 'aws.elasticloadbalancing', [], {
       eventVersion: '1.08',
       userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${this.cloud.account}:user/console-user` },
@@ -254,5 +263,7 @@ export class ElbV2Model implements ElbModel, ElbHost {
 
   restore(state: unknown): void {
     this.state = structuredClone(state as ElbV2State);
+    this.targetGroups.checks.reset();
+    this.version++;
   }
 }

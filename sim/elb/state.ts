@@ -28,6 +28,8 @@ export interface LoadBalancerRecord {
   createdAt: number;
   /** When `provisioning` becomes `active`. */
   activeAt: number;
+  /** The load balancer's nodes: one network interface per subnet (created through the EC2 model). */
+  nodes?: { eniId: string; ip: string; subnetId: string }[] | undefined;
   tags: Record<string, string>;
 }
 
@@ -46,8 +48,13 @@ export interface TargetRecord {
   id: string;
   port: number;
   state: TargetHealthStateEnum;
-  /** When the current state ends (initial → healthy, draining → gone). */
+  /** When the current state ends (initial → healthy without traffic checks, draining → gone). */
   until: number;
+  /** The reason code and description of the current state, when the health checks set one. */
+  reason?: string | undefined;
+  description?: string | undefined;
+  /** Traffic-based checks (see `health-checks.ts`): the next one due (none while settled), consecutive results. */
+  check?: { next: number | undefined; ok: number; fail: number } | undefined;
 }
 
 export interface TargetGroupRecord {
@@ -90,6 +97,8 @@ export interface ElbHost {
   readonly healthyAfterMs: number;
   readonly deregistrationDelayMs: number;
   readonly eniReleaseMs: number;
+  /** Bumped by every mutating ELB call, so settled targets are checked again (listeners, groups). */
+  readonly version: number;
   fail(name: string, message: string): Error;
   ec2(): Ec2Network | undefined;
   loadBalancer(arn: string | undefined, visibleOnly?: boolean): LoadBalancerRecord;

@@ -26,6 +26,7 @@ import {
   tgShape,
   type ElbHost,
 } from './state.js';
+import { ElbHealthChecks } from './health-checks.js';
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -39,7 +40,12 @@ const REASON: Record<string, Pick<TargetHealth, 'Reason' | 'Description'>> = {
 };
 
 export class ElbTargetGroups {
-  constructor(private readonly m: ElbHost) {}
+  /** Traffic-based health checks (see `health-checks.ts`). */
+  readonly checks: ElbHealthChecks;
+
+  constructor(private readonly m: ElbHost) {
+    this.checks = new ElbHealthChecks(m);
+  }
 
   handle(operation: string, input: Record<string, unknown>): unknown {
     const i = input as never;
@@ -206,18 +212,24 @@ export class ElbTargetGroups {
     return {};
   }
 
-  private add(tg: TargetGroupRecord, id: string, port: number): void {
+  private add(tg: TargetGroupRecord, id: string, port: number, at?: number): void {
     const key = `${id}:${port}`;
     const current = tg.targets[key];
     if (current && current.state !== 'draining') return;
-    tg.targets[key] = { id, port, state: 'initial', until: this.m.cloud.clock.now() + this.m.healthyAfterMs };
+    const now = at ?? this.m.cloud.clock.now();
+    const t: TargetRecord = { id, port, state: 'initial', until: now + this.m.healthyAfterMs };
+    tg.targets[key] = t;
+    this.checks.registered(tg, t, now);
   }
 
-  private drain(tg: TargetGroupRecord, id: string, port: number): void {
+  private drain(tg: TargetGroupRecord, id: string, port: number, at?: number): void {
     const t = tg.targets[`${id}:${port}`];
     if (!t || t.state === 'draining') return;
     t.state = 'draining';
-    t.until = this.m.cloud.clock.now() + this.m.deregistrationDelayMs;
+    t.reason = undefined;
+    t.description = undefined;
+    t.until = (at ?? this.m.cloud.clock.now()) + this.m.deregistrationDelayMs;
+    this.checks.draining(tg, t);
   }
 
   private deregister(input: DeregisterTargetsInput) {
@@ -243,10 +255,12 @@ export class ElbTargetGroups {
       : Object.values(tg.targets);
     const out: TargetHealthDescription[] = list.map((t) => {
       const state = !inUse && t.state !== 'draining' && t.state !== 'unavailable' ? 'unused' : t.state;
-      const reason = REASON[state];
+      const own = state === t.state && t.reason ? { Reason: t.reason, Description: t.description } : undefined;
+      const reason = (own ?? REASON[state]) as TargetHealth | undefined;
+      const hcPort = tg.healthCheck.port === 'traffic-port' ? String(t.port) : tg.healthCheck.port;
       return {
         Target: { Id: t.id, Port: t.port },
-        HealthCheckPort: String(t.port),
+        HealthCheckPort: hcPort,
         TargetHealth: { State: state, ...(reason ?? {}) },
       };
     });
@@ -254,21 +268,20 @@ export class ElbTargetGroups {
   }
 
   tick(now: number): void {
-    for (const tg of Object.values(this.all)) {
-      for (const [key, t] of Object.entries(tg.targets)) {
-        if (t.state === 'initial' && now >= t.until) t.state = 'healthy';
-        else if (t.state === 'draining' && now >= t.until) delete tg.targets[key];
-      }
-    }
+    this.checks.tick(now);
   }
 
-  registerTaskTarget(targetGroupArn: string, ip: string, port: number): void {
-    const tg = this.all[targetGroupArn];
-    if (tg) this.add(tg, ip, port);
+  targetState(targetGroupArn: string, ip: string, port: number): string | undefined {
+    return this.all[targetGroupArn]?.targets[`${ip}:${port}`]?.state;
   }
 
-  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number): void {
+  registerTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
     const tg = this.all[targetGroupArn];
-    if (tg) this.drain(tg, ip, port);
+    if (tg) this.add(tg, ip, port, at);
+  }
+
+  deregisterTaskTarget(targetGroupArn: string, ip: string, port: number, at?: number): void {
+    const tg = this.all[targetGroupArn];
+    if (tg) this.drain(tg, ip, port, at);
   }
 }

@@ -27,6 +27,7 @@ import {
   resourceSuffix,
   softwareInfo,
 } from './state.js';
+import { ensureBrokerNodes } from './brokers.js';
 
 const INSTANCE_TYPE = /^kafka\.[a-z0-9]+\.[a-z0-9]+$/;
 const CLIENT_BROKER = new Set(['PLAINTEXT', 'TLS', 'TLS_PLAINTEXT']);
@@ -124,6 +125,8 @@ export function createClusterV2(sim: KafkaSim, input: CreateClusterV2Request): C
     clientAuthentication: auth,
     clientBroker,
   };
+  const created = sim.state.clusters[arn];
+  if (created) ensureBrokerNodes(sim, created);
   return { ClusterArn: arn, ClusterName: name, State: 'CREATING', ClusterType: 'PROVISIONED' };
 }
 

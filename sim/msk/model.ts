@@ -58,7 +58,8 @@ import {
   updateClusterKafkaVersion,
   updateSecurity,
 } from './updates.js';
-import type { TaggableModel, TaggedResource } from '../core/types.js';
+import type { FlowEndpoint, KafkaBrokers, TaggableModel, TaggedResource } from '../core/types.js';
+import { brokerEndpoint, releaseBrokerNodes } from './brokers.js';
 
 export type { KafkaTimings } from './state.js';
 
@@ -67,9 +68,11 @@ const STORAGE_COOLDOWN_MS = 6 * 60 * 60_000;
 
 type Input = Record<string, unknown> & { ClusterArn?: string; Arn?: string; ResourceArn?: string };
 
-export class KafkaModel implements TaggableModel {
+export class KafkaModel implements TaggableModel, KafkaBrokers {
   readonly service = 'kafka' as const;
   private readonly sim: KafkaSim;
+  /** Clusters by the DNS id in their broker host names (in memory, rebuilt on a miss). */
+  private readonly byDnsId = new Map<string, string>();
 
   constructor(
     private readonly cloud: SimCloud,
@@ -140,6 +143,7 @@ export class KafkaModel implements TaggableModel {
     for (const c of Object.values(state.clusters)) {
       if (c.transitionAt === undefined || c.transitionAt > now) continue;
       if (c.state === 'DELETING') {
+        releaseBrokerNodes(this.sim, c);
         delete state.clusters[c.arn];
         for (const op of Object.values(state.operations)) if (op.clusterArn === c.arn) delete state.operations[op.arn];
         continue;
@@ -164,6 +168,10 @@ export class KafkaModel implements TaggableModel {
         cfg.failDelete = false;
       } else delete state.configurations[cfg.arn];
     }
+  }
+
+  broker(host: string): FlowEndpoint | undefined {
+    return brokerEndpoint(this.sim, this.byDnsId, host);
   }
 
   snapshot(): KafkaState {

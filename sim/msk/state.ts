@@ -52,6 +52,8 @@ export interface ClusterRecord extends MutableFields {
   pending: Partial<MutableFields> | undefined;
   /** Part of the broker host names. */
   dnsId: string;
+  /** The brokers' network interfaces (see `brokers.ts`), b-1 first. */
+  brokerNodes?: { eniId: string; ip: string; subnetId: string }[] | undefined;
   /** Storage can be scaled again only after this (https://docs.aws.amazon.com/msk/latest/developerguide/msk-update-storage.html). */
   storageCooldownUntil: number | undefined;
 }

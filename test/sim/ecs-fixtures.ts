@@ -57,6 +57,9 @@ export class StubElb implements ElbModel {
   targetGroupHasLoadBalancer(targetGroupArn: string): boolean {
     return this.attached.has(targetGroupArn);
   }
+  targetState(targetGroupArn: string, ip: string, port: number): string | undefined {
+    return this.targets.has(`${targetGroupArn}#${ip}:${port}`) ? 'healthy' : undefined;
+  }
   registerTaskTarget(targetGroupArn: string, ip: string, port: number): void {
     this.targets.add(`${targetGroupArn}#${ip}:${port}`);
   }

@@ -1,0 +1,288 @@
+/**
+ * Traffic-based target health in the simulated ELBv2, as an Application Load Balancer checks its targets
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html):
+ * every HealthCheckIntervalSeconds each load balancer node (an ENI in each of its subnets, with its security groups)
+ * sends GET <HealthCheckPath> to the target's address on the health-check port (`traffic-port`: the target's port).
+ * - The request reaches the target only if the node's egress and the target ENI's ingress rules allow it (the EC2
+ *   model's `flowAllowed`); if not, it times out → `Target.Timeout`.
+ * - Nothing listening → `Target.FailedHealthChecks` ("error while establishing a connection"); a status outside the
+ *   matcher → `Target.ResponseCodeMismatch` (reason codes: API_TargetHealth.html,
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html).
+ * - A newly registered target is `initial` (Elb.RegistrationInProgress, then Elb.InitialHealthChecking) and must pass
+ *   one health check to be `healthy`; UnhealthyThresholdCount consecutive failures make it `unhealthy`, and an
+ *   unhealthy target needs HealthyThresholdCount consecutive successes to be healthy again (the page above).
+ * - Simplification: while the container is still starting (its process will answer later) a check counts neither
+ *   way and the target stays `initial`; ECS's health-check grace period exists for that window on AWS.
+ * What answers comes from the ECS model (`probe`), reached through the cloud. A target no task holds, or whose
+ * interface sits in a subnet the EC2 model never saw (documents with made-up ids), keeps the timer behaviour:
+ * `healthy` after `healthyAfterMs`.
+ * Cost per call does not grow with the number of targets: due checks sit in a min-heap; a target whose result
+ * cannot change with time (healthy and passing, unhealthy and failing) is not checked again until a rule, fault or
+ * listener changes somewhere (the models' version counters), when settled targets are checked once more.
+ */
+import type { TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { EcsDataPlane, FlowEndpoint } from '../core/types.js';
+import type { ElbHost, TargetGroupRecord, TargetRecord } from './state.js';
+
+type Result = { kind: 'ok' } | { kind: 'starting' } | { kind: 'fail'; reason: string; description: string };
+
+interface Due {
+  at: number;
+  tg: string;
+  key: string;
+}
+
+/** A binary min-heap on `at` (ties by insertion order, so runs are deterministic). */
+class DueHeap {
+  private items: (Due & { seq: number })[] = [];
+  private seq = 0;
+
+  push(d: Due): void {
+    const a = this.items;
+    a.push({ ...d, seq: this.seq++ });
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  peek(): Due | undefined {
+    return this.items[0];
+  }
+
+  pop(): Due | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(l, m)) m = l;
+        if (r < a.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  clear(): void {
+    this.items = [];
+  }
+
+  private less(i: number, j: number): boolean {
+    const x = this.items[i];
+    const y = this.items[j];
+    if (!x || !y) return false;
+    return x.at < y.at || (x.at === y.at && x.seq < y.seq);
+  }
+
+  private swap(i: number, j: number): void {
+    const a = this.items;
+    const x = a[i];
+    const y = a[j];
+    if (x && y) [a[i], a[j]] = [y, x];
+  }
+}
+
+/** Whether `status` matches a matcher like `200`, `200-399` or `200,202`. */
+export function matches(matcher: string, status: number): boolean {
+  return matcher.split(',').some((part) => {
+    const [lo, hi] = part.trim().split('-').map(Number);
+    if (lo === undefined || Number.isNaN(lo)) return false;
+    return hi === undefined ? status === lo : status >= lo && status <= hi;
+  });
+}
+
+export const INITIAL_CHECKING = {
+  reason: 'Elb.InitialHealthChecking',
+  description: 'Initial health checks in progress',
+};
+
+export class ElbHealthChecks {
+  private readonly heap = new DueHeap();
+  private seen = '';
+  private built = false;
+  /** Load balancer nodes per target group, for the checks of one tick. */
+  private nodesCache = new Map<string, FlowEndpoint[]>();
+
+  constructor(private readonly m: ElbHost) {}
+
+  private ecs(): EcsDataPlane | undefined {
+    try {
+      const e = this.m.cloud.model<EcsDataPlane>('ecs');
+      return typeof e.probe === 'function' ? e : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private healthPort(tg: TargetGroupRecord, t: TargetRecord): number {
+    const p = tg.healthCheck.port;
+    return p === 'traffic-port' ? t.port : Number(p);
+  }
+
+  /** A target just registered: checked by traffic when the data plane models it, else healthy after a delay. */
+  registered(tg: TargetGroupRecord, t: TargetRecord, now: number): void {
+    this.build();
+    const ec2 = this.m.ec2();
+    const probe =
+      tg.targetType === 'ip' ? this.ecs()?.probe(t.id, this.healthPort(tg, t), tg.healthCheck.path, now) : undefined;
+    const subnet = probe?.endpoint.subnetId;
+    if (ec2 && probe && subnet !== undefined && ec2.subnet(subnet)) {
+      t.check = { next: now, ok: 0, fail: 0 };
+      this.heap.push({ at: now, tg: tg.arn, key: keyOf(t) });
+    } else {
+      this.heap.push({ at: t.until, tg: tg.arn, key: keyOf(t) });
+    }
+  }
+
+  draining(tg: TargetGroupRecord, t: TargetRecord): void {
+    this.build();
+    if (t.check) t.check.next = undefined;
+    this.heap.push({ at: t.until, tg: tg.arn, key: keyOf(t) });
+  }
+
+  /** After a restore the heap is rebuilt from the state on the next tick. */
+  reset(): void {
+    this.built = false;
+    this.seen = '';
+  }
+
+  private build(): void {
+    if (this.built) return;
+    this.built = true;
+    this.heap.clear();
+    for (const tg of Object.values(this.m.state.targetGroups)) {
+      for (const t of Object.values(tg.targets)) {
+        const at = t.state === 'draining' || !t.check ? t.until : t.check.next;
+        if (at !== undefined) this.heap.push({ at, tg: tg.arn, key: keyOf(t) });
+      }
+    }
+  }
+
+  /** Settled targets are checked again when a security group, a fault hook or a listener changed. */
+  private recheckOnChange(now: number): void {
+    const versions = `${this.m.ec2()?.rulesVersion() ?? 0}/${this.ecs()?.answersVersion() ?? 0}/${this.m.version}`;
+    if (versions === this.seen) return;
+    const first = this.seen === '';
+    this.seen = versions;
+    if (first) return;
+    for (const tg of Object.values(this.m.state.targetGroups)) {
+      for (const t of Object.values(tg.targets)) {
+        if (t.check && t.check.next === undefined && t.state !== 'draining') {
+          t.check.next = now;
+          this.heap.push({ at: now, tg: tg.arn, key: keyOf(t) });
+        }
+      }
+    }
+  }
+
+  tick(now: number): void {
+    this.build();
+    this.recheckOnChange(now);
+    this.nodesCache.clear();
+    for (let next = this.heap.peek(); next && next.at <= now; next = this.heap.peek()) {
+      this.heap.pop();
+      const tg = this.m.state.targetGroups[next.tg];
+      const t = tg?.targets[next.key];
+      if (!tg || !t) continue;
+      if (t.state === 'draining') {
+        if (t.until === next.at) delete tg.targets[next.key];
+      } else if (!t.check) {
+        if (t.state === 'initial' && t.until === next.at) {
+          t.state = 'healthy';
+          if (tg.targetType === 'ip') this.ecs()?.targetHealthChanged(tg.arn, t.id, t.port, true, '', next.at);
+        }
+      } else if (t.check.next === next.at) {
+        this.check(tg, t, next.at);
+      }
+    }
+  }
+
+  /** The nodes of the load balancers whose listeners forward to the group. */
+  private nodes(tg: TargetGroupRecord): FlowEndpoint[] {
+    const cached = this.nodesCache.get(tg.arn);
+    if (cached) return cached;
+    const out: FlowEndpoint[] = [];
+    for (const arn of this.m.loadBalancerArnsOf(tg.arn)) {
+      const lb = this.m.state.loadBalancers[arn];
+      for (const n of lb?.nodes ?? [])
+        out.push({ ip: n.ip, subnetId: n.subnetId, securityGroupIds: lb?.securityGroups });
+    }
+    this.nodesCache.set(tg.arn, out);
+    return out;
+  }
+
+  private result(tg: TargetGroupRecord, t: TargetRecord, at: number): Result | undefined {
+    const port = this.healthPort(tg, t);
+    const probe = this.ecs()?.probe(t.id, port, tg.healthCheck.path, at);
+    const timeout: Result = { kind: 'fail', reason: 'Target.Timeout', description: 'Request timed out' };
+    if (!probe) return timeout;
+    const nodes = this.nodes(tg);
+    // No load balancer routes to the group: it is `unused` and not checked.
+    if (nodes.length === 0) return undefined;
+    const ec2 = this.m.ec2();
+    if (ec2 && !nodes.every((n) => ec2.flowAllowed(n, probe.endpoint, port))) return timeout;
+    const a = probe.answer;
+    if (a.kind === 'starting') return { kind: 'starting' };
+    if (a.kind === 'refused') {
+      return { kind: 'fail', reason: 'Target.FailedHealthChecks', description: 'Health checks failed' };
+    }
+    if (matches(tg.healthCheck.matcher, a.status)) return { kind: 'ok' };
+    return {
+      kind: 'fail',
+      reason: 'Target.ResponseCodeMismatch',
+      description: `Health checks failed with these codes: [${a.status}]`,
+    };
+  }
+
+  private check(tg: TargetGroupRecord, t: TargetRecord, at: number): void {
+    const c = t.check;
+    if (!c) return;
+    const hc = tg.healthCheck;
+    const before = t.state;
+    const r = this.result(tg, t, at);
+    let settled = false;
+    if (!r) {
+      settled = true;
+    } else if (r.kind === 'ok') {
+      c.ok++;
+      c.fail = 0;
+      if (t.state === 'initial' || (t.state === 'unhealthy' && c.ok >= hc.healthyThreshold)) this.set(t, 'healthy');
+      settled = t.state === 'healthy';
+    } else if (r.kind === 'starting' && t.state === 'initial') {
+      c.ok = 0;
+      c.fail = 0;
+      this.set(t, 'initial', INITIAL_CHECKING);
+    } else {
+      const fail = r.kind === 'fail' ? r : { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' };
+      c.ok = 0;
+      c.fail++;
+      if (t.state === 'initial') this.set(t, 'initial', INITIAL_CHECKING);
+      if (c.fail >= hc.unhealthyThreshold) this.set(t, 'unhealthy', fail);
+      settled = t.state === 'unhealthy' && r.kind === 'fail';
+    }
+    c.next = settled ? undefined : at + hc.intervalSeconds * 1000;
+    if (c.next !== undefined) this.heap.push({ at: c.next, tg: tg.arn, key: keyOf(t) });
+    if (before !== t.state && (t.state === 'unhealthy' || t.state === 'healthy')) {
+      this.ecs()?.targetHealthChanged(tg.arn, t.id, t.port, t.state === 'healthy', t.description ?? '', at);
+    }
+  }
+
+  private set(t: TargetRecord, state: TargetHealthStateEnum, why?: { reason: string; description: string }): void {
+    t.state = state;
+    t.reason = why?.reason;
+    t.description = why?.description;
+  }
+}
+
+const keyOf = (t: TargetRecord) => `${t.id}:${t.port}`;
