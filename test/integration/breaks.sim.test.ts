@@ -2,7 +2,7 @@
  * Ways a playground breaks on AWS, each through the whole engine on the simulated cloud, ending in the right
  * condition and message (or refused before anything is created), and repaired where the operator can repair it.
  * This file holds the breaks no other suite covers; the others are proved where their machinery is tested:
- * - a tasks group rule revoked out of band → restored, event routed: security-groups.sim.test.ts
+ * - a tasks group rule revoked out of band → restored on the next pass, event routed: security-groups.sim.test.ts
  * - user subnets without an internet path, a public subnet without public IPs, VPC DNS attributes off → the network
  *   preflight refuses with what to do and no MSK cluster; fixing it unblocks: preflight.sim.test.ts
  * - an MSK cluster created without the brokers group → ReplacementRequired with the hint: security-groups.sim.test.ts
@@ -11,6 +11,9 @@
  */
 import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import { seedNetworkFor } from '../../cli/local/network.js';
+import { resolvePlayground } from '../../reconcilers/engine/resolve.js';
+import { NETWORK_PREFLIGHT } from '../../reconcilers/registry.js';
 import { namesFor } from '../../reconcilers/engine/names.js';
 import { targetOf } from '../../reconcilers/fleet/events.js';
 import { playgroundFor } from '../../reconcilers/fleet/heal.js';
@@ -48,6 +51,42 @@ async function ready(h: Harness, doc: Playground) {
 }
 
 describe('breaks of a playground on AWS (simulated cloud)', () => {
+  it('tasks group rule removed out of band with its event lost: the load balancer checks fail, ECS replaces the tasks and Healthy says why and what to check; the next pass restores the rule and the component is healthy again', async () => {
+    // Prepare: a well-formed network, so health checks are made by traffic through the security groups
+    const h = createHarness({ seed: 65, preflight: NETWORK_PREFLIGHT });
+    const doc = seedDoc();
+    seedNetworkFor(h.cloud, resolvePlayground(doc));
+    const { name, names } = await ready(h, doc);
+    const tasks = groupNamed(h, names.tasksSecurityGroup)?.id ?? '';
+    const alb = groupNamed(h, names.albSecurityGroup)?.id ?? '';
+    const before = ingress(h, names.tasksSecurityGroup);
+
+    // Act: the rule that lets the load balancer reach rest-proxy (8082) is revoked; no event arrives, minutes pass
+    await h.aws.clients.ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: tasks,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8082, ToPort: 8082, UserIdGroupPairs: [{ GroupId: alb }] }],
+      }),
+    );
+    await h.cloud.clock.advance(7 * 60_000);
+    const found = await h.pass(name);
+    const passes = await h.runUntil(name, (r) => r.outcome === 'ready', 30);
+
+    // Assess: the pass that finds it restores the rule and says what failed; then the component recovers
+    expect(found.actions).toEqual([{ step: 'ec2-security-group/tasks', type: 'update', ok: true }]);
+    expect(ingress(h, names.tasksSecurityGroup)).toEqual(before);
+    const healthy = condition(found.status?.conditions, 'Healthy');
+    expect(healthy).toMatchObject({ status: 'False', reason: 'TasksStopping' });
+    expect(healthy?.message).toMatch(
+      /^rest-proxy: tasks keep stopping: Task failed ELB health checks in \(target-group /,
+    );
+    expect(healthy?.message).toContain('check that the tasks security group allows the ALB on port 8082');
+    expect(condition(found.status?.conditions, 'Ready')?.status).toBe('False');
+    const last = passes.at(-1)?.status;
+    expect(condition(last?.conditions, 'Healthy')?.status).toBe('True');
+    expect(last?.components?.['rest-proxy']).toMatchObject({ healthy: true, running: 1, targets: { healthy: 1 } });
+  }, 180_000);
+
   it('MSK group rule missing: the brokers group rule revoked out of band is authorized again on the next pass, its CloudTrail event routed to the playground', async () => {
     // Prepare
     const h = createHarness({ seed: 61 });
