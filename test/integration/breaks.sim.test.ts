@@ -6,10 +6,11 @@
  * - user subnets without an internet path, a public subnet without public IPs, VPC DNS attributes off → the network
  *   preflight refuses with what to do and no MSK cluster; fixing it unblocks: preflight.sim.test.ts
  * - an MSK cluster created without the brokers group → ReplacementRequired with the hint: security-groups.sim.test.ts
+ *   (and here: re-created with it once allowReplacement is set)
  * - Cloud Map instances deregistered out of band → registered again, DNS resolves: cloudmap-instances.sim.test.ts
  * - an image that cannot be pulled, an unhealthy target → Healthy False naming the component: health.sim.test.ts
  */
-import { RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { DeleteSecurityGroupCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { seedNetworkFor } from '../../cli/local/network.js';
 import { resolvePlayground } from '../../reconcilers/engine/resolve.js';
@@ -119,6 +120,28 @@ describe('breaks of a playground on AWS (simulated cloud)', () => {
     expect(repaired.actions).toEqual([{ step: 'ec2-security-group/msk', type: 'update', ok: true }]);
     expect(ingress(h, names.mskSecurityGroup)).toEqual(before);
     expect(repaired.outcome).toBe('ready');
+  });
+
+  it('MSK group deleted out of band: EC2 refuses while the brokers carry it (DependencyViolation), and the playground stays Ready', async () => {
+    // Prepare
+    const h = createHarness({ seed: 66, preflight: NETWORK_PREFLIGHT });
+    const doc = seedDoc();
+    seedNetworkFor(h.cloud, resolvePlayground(doc));
+    const { name, names } = await ready(h, doc);
+    const brokers = groupNamed(h, names.mskSecurityGroup)?.id ?? '';
+
+    // Act
+    const refused = await h.aws.clients.ec2
+      .send(new DeleteSecurityGroupCommand({ GroupId: brokers }))
+      .then(() => 'deleted')
+      .catch((err: Error) => err.name);
+    const after = await h.pass(name);
+
+    // Assess
+    expect(refused).toBe('DependencyViolation');
+    expect(groupNamed(h, names.mskSecurityGroup)?.id).toBe(brokers);
+    expect(after.outcome).toBe('ready');
+    expect(after.actions).toEqual([]);
   });
 
   it('MSK group missing on the cluster: ReplacementRequired until allowReplacement, then the cluster is re-created carrying the brokers group and the playground is Ready', async () => {
