@@ -157,6 +157,17 @@ export function createKafkaNetworkDocument(scope: IConstruct): iam.PolicyDocumen
         resources: ['*'],
       }),
       s({ sid: 'PrivateDnsHostedZoneRead', actions: ['route53:GetHostedZone'], resources: [a.hostedZone] }),
+      // Registering again a running task's instance deregistered out of band (reconcilers/cloudmap/instance.ts), in
+      // the playground's own services only; Cloud Map writes the A record in the namespace's hosted zone with the
+      // caller's permissions (https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html).
+      // The services use ECS's custom health check, so no Route 53 health check is created.
+      s({
+        sid: 'RegisterInstanceInOwnedCloudMapServices',
+        actions: ['servicediscovery:RegisterInstance'],
+        resources: [a.cloudMapService],
+        conditions: RESOURCE_TAGGED,
+      }),
+      s({ sid: 'RegisterInstanceRecords', actions: ['route53:ChangeResourceRecordSets'], resources: [a.hostedZone] }),
       s({
         sid: 'CreateMskClusterTagged',
         actions: ['kafka:CreateClusterV2'],

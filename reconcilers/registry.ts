@@ -1,4 +1,5 @@
 /** Every resource-kind module, in KIND_ORDER (the order the engine observes and plans them). */
+import { cloudMapInstanceKind } from './cloudmap/instance.js';
 import { cloudMapNamespaceKind } from './cloudmap/namespace.js';
 import { cloudMapServiceKind } from './cloudmap/service.js';
 import { ec2SecurityGroupKind } from './ec2/security-group.js';
@@ -25,6 +26,7 @@ const ALL: AnyKindModule[] = [
   elbListenerKind,
   ecsTaskDefinitionKind,
   ecsServiceKind,
+  cloudMapInstanceKind,
 ];
 
 export const MODULES: readonly AnyKindModule[] = KIND_ORDER.map((kind) => {

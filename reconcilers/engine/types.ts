@@ -27,6 +27,7 @@ export const KIND_ORDER = [
   'elb-listener',
   'ecs-task-definition',
   'ecs-service',
+  'cloudmap-instance',
 ] as const;
 export type KindName = (typeof KIND_ORDER)[number];
 

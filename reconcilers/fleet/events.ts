@@ -56,6 +56,21 @@ export function elbNameFromArn(arn: string): string | undefined {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
+/**
+ * ECS registers and deregisters its own tasks' Cloud Map instances; those calls name ECS in
+ * `userIdentity.invokedBy` (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html;
+ * the exact identity of ECS's calls is UNVERIFIED) and the task state change events already report the tasks. Only
+ * someone else's calls are out-of-band changes.
+ */
+function isEcsOwnRegistration(detail: Record<string, unknown>, identity: Record<string, unknown>): boolean {
+  const name = str(detail.eventName);
+  return (
+    str(detail.eventSource) === 'servicediscovery.amazonaws.com' &&
+    str(identity.invokedBy) === 'ecs.amazonaws.com' &&
+    (name === 'RegisterInstance' || name === 'DeregisterInstance' || name === 'UpdateInstanceCustomHealthStatus')
+  );
+}
+
 export function targetOf(event: HealEvent, operatorPrincipals: readonly string[] = []): EventTarget | undefined {
   const type = event['detail-type'];
   const detail = event.detail ?? {};
@@ -85,9 +100,11 @@ export function targetOf(event: HealEvent, operatorPrincipals: readonly string[]
       };
     }
     case 'AWS API Call via CloudTrail': {
-      const who = str((detail.userIdentity as Record<string, unknown> | undefined)?.arn) ?? '';
+      const identity = (detail.userIdentity ?? {}) as Record<string, unknown>;
+      const who = str(identity.arn) ?? '';
       if (operatorPrincipals.some((p) => who.includes(p))) return undefined;
       if (detail.errorCode) return undefined;
+      if (isEcsOwnRegistration(detail, identity)) return undefined;
       const params = (detail.requestParameters ?? {}) as Record<string, unknown>;
       const names: string[] = [];
       const nested = params.ModifySecurityGroupRulesRequest as Record<string, unknown> | undefined;

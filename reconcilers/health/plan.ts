@@ -52,6 +52,23 @@ function hintFor(reason: string | undefined, c: ResolvedComponent): string {
   }
 }
 
+/**
+ * What to check for a stopped reason whose cause the operator knows: ECS stops a task that fails its load balancer
+ * health checks ("Task failed ELB health checks in (target-group …)",
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-unhealthy-event-messages.html); a task that
+ * cannot pull its image stops with CannotPullContainerError
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html).
+ */
+function stopHint(reason: string, c: ResolvedComponent): string {
+  if (/failed ELB health checks/i.test(reason)) {
+    return ` — the load balancer's health checks fail: check that the tasks security group allows the ALB on port ${c.port} and that ${c.expose?.healthCheckPath ?? '/'} answers 200–399`;
+  }
+  if (/CannotPullContainerError/.test(reason)) {
+    return ' — check the image name, and that the tasks reach the registry: a public IP in a public subnet (spec.network.assignPublicIp: true) or a NAT gateway route in a private one';
+  }
+  return '';
+}
+
 function targetText(t: TargetHealthStatus): string {
   const counted = t.total - t.draining;
   const why = t.reason
@@ -90,7 +107,11 @@ export function componentHealth(input: ComponentInput): ComponentVerdict {
   };
   const why = lastStop?.reason ?? facts?.lastStopEvent ?? `${stops} tasks failed`;
   if (running < desired && stops >= 2) {
-    return verdict('unhealthy', { ...base, reason: 'TasksStopping', message: `tasks keep stopping: ${why}` });
+    return verdict('unhealthy', {
+      ...base,
+      reason: 'TasksStopping',
+      message: `tasks keep stopping: ${why}${stopHint(why, c)}`,
+    });
   }
   if (service.phase === 'failed') {
     const what = spec.failedTaskDefinition ? ` (${spec.failedTaskDefinition.split('/').pop()})` : '';

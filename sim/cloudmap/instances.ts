@@ -178,10 +178,16 @@ export class CloudMapInstances {
     };
   }
 
-  registerTaskInstance(serviceArn: string, instanceId: string, ipv4: string, port: number | undefined): void {
+  registerTaskInstance(
+    serviceArn: string,
+    instanceId: string,
+    ipv4: string,
+    port: number | undefined,
+    extra: Record<string, string> = {},
+  ): void {
     const svc = Object.values(this.services).find((s) => s.arn === serviceArn);
     if (!svc) return;
-    const attributes: Record<string, string> = { AWS_INSTANCE_IPV4: ipv4 };
+    const attributes: Record<string, string> = { AWS_INSTANCE_IPV4: ipv4, ...extra };
     if (port !== undefined) attributes.AWS_INSTANCE_PORT = String(port);
     const health = this.initialHealth(svc, attributes);
     svc.instances[instanceId] = {

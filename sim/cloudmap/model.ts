@@ -200,8 +200,14 @@ export class ServiceDiscoveryModel implements CloudMapModelInterface, CloudMapDn
     }
   }
 
-  registerTaskInstance(serviceArn: string, instanceId: string, ipv4: string, port: number | undefined): void {
-    this.instances.registerTaskInstance(serviceArn, instanceId, ipv4, port);
+  registerTaskInstance(
+    serviceArn: string,
+    instanceId: string,
+    ipv4: string,
+    port: number | undefined,
+    attributes: Record<string, string> = {},
+  ): void {
+    this.instances.registerTaskInstance(serviceArn, instanceId, ipv4, port, attributes);
   }
 
   deregisterTaskInstance(serviceArn: string, instanceId: string): void {

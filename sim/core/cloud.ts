@@ -256,6 +256,9 @@ export class SimCloud {
     if (mutating) this.changed(service);
     record('ok');
     if (mutating) {
+      // Other models notice the change when it happens (e.g. a revoked rule fails the next health checks), not
+      // only at the end of the next clock advance, however far that jumps.
+      this.tick(this.clock.now());
       this.mutations++;
       if (f.crashAfterMutations !== undefined && this.mutations === f.crashAfterMutations) {
         throw new SimulatedCrashError(

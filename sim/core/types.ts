@@ -29,8 +29,17 @@ export type DnsAnswer =
   | { kind: 'no-dns'; reason: string };
 
 export interface CloudMapModel extends TaggableModel {
-  /** Registers a task's IP under the Cloud Map service with this ARN. Unknown ARN → no-op (AWS logs an event). */
-  registerTaskInstance(serviceArn: string, instanceId: string, ipv4: string, port: number | undefined): void;
+  /**
+   * Registers a task's IP under the Cloud Map service with this ARN, with the other attributes ECS writes
+   * (AVAILABILITY_ZONE, REGION, ECS_*). Unknown ARN → no-op (AWS logs an event).
+   */
+  registerTaskInstance(
+    serviceArn: string,
+    instanceId: string,
+    ipv4: string,
+    port: number | undefined,
+    attributes?: Record<string, string>,
+  ): void;
   deregisterTaskInstance(serviceArn: string, instanceId: string): void;
 }
 

@@ -170,6 +170,7 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     sg.ingress.push({ id: this.ruleId(), protocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: cidr });
     this.touch(groupId);
     this.cloudTrail('AuthorizeSecurityGroupIngress', { groupId });
+    this.cloud.tick(this.cloud.clock.now());
   }
 
   /** Someone removes every inbound rule from the console. */
@@ -179,6 +180,7 @@ export class Ec2Model implements Ec2Network, Ec2Host {
     sg.ingress = [];
     this.touch(groupId);
     this.cloudTrail('RevokeSecurityGroupIngress', { groupId });
+    this.cloud.tick(this.cloud.clock.now());
   }
 
   private cloudTrail(eventName: string, requestParameters: Record<string, unknown>): void {

@@ -209,7 +209,10 @@ export class Ec2SecurityGroups {
     const referenced = Object.values(this.m.state.securityGroups).some(
       (g) => g.id !== sg.id && [...g.ingress, ...g.egress].some((r) => r.groupId === sg.id),
     );
-    if (elb?.securityGroupsInUse().includes(sg.id) || referenced) {
+    // A network interface that carries the group (a task's, a broker's, a load balancer node's) is a dependent object
+    // too (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html).
+    const onInterface = Object.values(this.m.state.net.enis).some((e) => e.groups.includes(sg.id));
+    if (elb?.securityGroupsInUse().includes(sg.id) || referenced || onInterface) {
       throw this.m.fail('DependencyViolation', `resource ${sg.id} has a dependent object`);
     }
     delete this.m.state.securityGroups[sg.id];

@@ -138,13 +138,24 @@ export function launch(sim: EcsSim, svc: ServiceRecord, d: DeploymentRecord, at:
   return t;
 }
 
+/** The attributes ECS writes besides the address (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html). */
+function ecsInstanceAttributes(sim: EcsSim, t: TaskRecord): Record<string, string> {
+  return {
+    AVAILABILITY_ZONE: t.availabilityZone,
+    REGION: sim.cloud.region,
+    ECS_SERVICE_NAME: t.serviceName,
+    ECS_CLUSTER_NAME: t.clusterArn.split('/').pop() ?? '',
+    ECS_TASK_DEFINITION_FAMILY: (t.taskDefinitionArn.split('task-definition/').pop() ?? '').split(':')[0] ?? '',
+  };
+}
+
 export function register(sim: EcsSim, t: TaskRecord, d: DeploymentRecord | undefined, svc: ServiceRecord, at: number) {
   if (!d) return;
   const cm = optionalModel<CloudMapModel>(sim.cloud, 'servicediscovery');
   for (const r of d.config.serviceRegistries) {
     if (!cm || !r.registryArn) continue;
     const port = r.port ?? r.containerPort;
-    cm.registerTaskInstance(r.registryArn, t.id, t.ip, port);
+    cm.registerTaskInstance(r.registryArn, t.id, t.ip, port, ecsInstanceAttributes(sim, t));
     t.registrations.registries.push({ arn: r.registryArn, port });
   }
   const elb = optionalModel<ElbModel>(sim.cloud, 'elbv2');

@@ -1,13 +1,19 @@
 /**
  * `--table` builds its DynamoDB client with the runtime's endpoint overrides: KPO_AWS_ENDPOINT (and
  * KPO_DYNAMODB_ENDPOINT) reach the table, as they do in the Lambda functions. A tiny HTTP server stands in for
- * DynamoDB and records what it is asked.
+ * DynamoDB and records what it is asked; and moto's DynamoDB (a real implementation) holds a table the CLI reads
+ * and writes through KPO_AWS_ENDPOINT alone.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoStore } from '../../lib/store/dynamo.js';
+import { createPlaygroundTable } from '../../lib/store/table.js';
+import { motoClientOptions, motoEndpoint } from '../support/moto.js';
+import { playground } from '../support/store-contract.js';
 
 const seen: { headers: IncomingHttpHeaders; body: string }[] = [];
 const server = createServer((req, res) => {
@@ -73,5 +79,29 @@ describe('kpo --table honours the endpoint overrides', () => {
     );
     expect(r.code).toBe(0);
     expect(seen.some((s) => s.body.includes('"TableName":"other-table"'))).toBe(true);
+  }, 120_000);
+
+  it('KPO_AWS_ENDPOINT alone: get and delete --table read and write a table in moto DynamoDB', async () => {
+    // Prepare: a table in moto with one playground, written by the store the runtime uses
+    const table = `kpo-cli-${process.pid}-${Date.now().toString(36)}`;
+    const dynamo = new DynamoDBClient(motoClientOptions());
+    await createPlaygroundTable(dynamo, table, { wait: true });
+    const store = new DynamoStore({ client: dynamo, tableName: table });
+    await store.apply(playground('on-moto'));
+    const env = { KPO_AWS_ENDPOINT: motoEndpoint(), AWS_ENDPOINT_URL: '' };
+    // Act: list and read it, then mark it for deletion, through the CLI
+    const list = await kpo(env, 'get', '--table', table);
+    const one = await kpo(env, 'get', 'on-moto', '--table', table, '-o', 'json');
+    const del = await kpo(env, 'delete', 'on-moto', '--table', table);
+    // Assess: the CLI saw moto's item and its delete reached moto's table
+    expect(list.code, list.err).toBe(0);
+    expect(list.out).toContain('on-moto');
+    expect(one.code, one.err).toBe(0);
+    expect((JSON.parse(one.out) as { metadata: { name: string; uid?: string } }).metadata).toMatchObject({
+      name: 'on-moto',
+      uid: (await store.get('on-moto'))?.metadata.uid,
+    });
+    expect(del.code, del.err).toBe(0);
+    expect((await store.get('on-moto'))?.metadata.deletionTimestamp).toBeDefined();
   }, 120_000);
 });

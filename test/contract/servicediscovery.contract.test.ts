@@ -156,6 +156,75 @@ describe('Cloud Map contract (moto and simulated cloud)', () => {
   );
 });
 
+describe('Cloud Map: registering a deregistered task again (reconcilers/cloudmap/instance.ts)', () => {
+  it('[moto+sim] RegisterInstance of a deregistered id with a new CreatorRequestId brings it back with its attributes', async () => {
+    // Prepare + Act: what the operator does after someone deregistered a running task's instance
+    const ecsAttrs = {
+      AWS_INSTANCE_IPV4: '10.0.1.5',
+      AVAILABILITY_ZONE: 'us-east-1a',
+      REGION: 'us-east-1',
+      ECS_SERVICE_NAME: 'schema-registry',
+      ECS_CLUSTER_NAME: 'kpo-demo-1a2b3c',
+      ECS_TASK_DEFINITION_FAMILY: 'kpo-demo-1a2b3c-schema-registry',
+    };
+    const probe = async (b: Backend) => {
+      const ns = await readyNamespace(b);
+      const svc = (await createService(b, ns.id, 'schema-registry')).Service;
+      const register = (attrs: Record<string, string>) =>
+        b.sd(
+          new RegisterInstanceCommand({
+            ServiceId: svc?.Id,
+            InstanceId: 'task-1',
+            CreatorRequestId: unique(b, 'reg'),
+            Attributes: attrs,
+          }),
+        );
+      await register(ecsAttrs);
+      await b.settle();
+      await b.sd(new DeregisterInstanceCommand({ ServiceId: svc?.Id, InstanceId: 'task-1' }));
+      await b.settle();
+      const gone = (await b.sd(new ListInstancesCommand({ ServiceId: svc?.Id }))).Instances;
+      await register(ecsAttrs);
+      await b.settle();
+      const back = (await b.sd(new ListInstancesCommand({ ServiceId: svc?.Id }))).Instances;
+      return { gone, back };
+    };
+    const { moto: onMoto, sim: onSim } = await both(probe);
+
+    // Assess
+    const expected = { gone: [], back: [{ Id: 'task-1', Attributes: ecsAttrs }] };
+    expect(onMoto).toEqual(expected);
+    expect(onSim).toEqual(expected);
+  });
+
+  it('[moto+sim] moto differs from AWS: RegisterInstance of an id that is registered adds a second instance; AWS updates the existing one', async () => {
+    // AWS: "If you specify an existing InstanceId and ServiceId, Cloud Map updates the existing DNS records"
+    // (https://docs.aws.amazon.com/cloud-map/latest/api/API_RegisterInstance.html). A repeated registration by the
+    // operator is therefore harmless on AWS and in the simulated cloud.
+    const probe = async (b: Backend) => {
+      const ns = await readyNamespace(b);
+      const svc = (await createService(b, ns.id, 'schema-registry')).Service;
+      for (const ip of ['10.0.1.5', '10.0.1.6']) {
+        await b.sd(
+          new RegisterInstanceCommand({
+            ServiceId: svc?.Id,
+            InstanceId: 'task-1',
+            CreatorRequestId: unique(b, 'reg'),
+            Attributes: { AWS_INSTANCE_IPV4: ip },
+          }),
+        );
+        await b.settle();
+      }
+      return (await b.sd(new ListInstancesCommand({ ServiceId: svc?.Id }))).Instances?.map(
+        (i) => `${i.Id} ${i.Attributes?.AWS_INSTANCE_IPV4}`,
+      );
+    };
+    const { moto: onMoto, sim: onSim } = await both(probe);
+    expect(onSim).toEqual(['task-1 10.0.1.6']);
+    expect(onMoto).toEqual(['task-1 10.0.1.5', 'task-1 10.0.1.6']);
+  });
+});
+
 describe('Cloud Map: where moto differs from AWS', () => {
   it('[moto+sim] moto differs from AWS: GetOperation reports SUCCESS at once; AWS runs the operation asynchronously', async () => {
     // https://docs.aws.amazon.com/cloud-map/latest/api/API_CreatePrivateDnsNamespace.html (returns an OperationId)

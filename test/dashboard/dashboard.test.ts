@@ -17,10 +17,24 @@ const seed = resolve('examples/seed-playground.yaml');
 const servers: ChildProcess[] = [];
 let browser: Browser;
 
+/**
+ * A page whose waits (navigation, locators) allow for a busy machine: Playwright's own 30 s default is a wall
+ * clock budget a loaded CI machine can exceed; the test's own timeout bounds the whole.
+ */
+async function openPage(options?: Parameters<Browser['newPage']>[0]) {
+  const page = await browser.newPage(options);
+  page.setDefaultTimeout(120_000);
+  page.setDefaultNavigationTimeout(120_000);
+  return page;
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium is not at ${CHROMIUM}: install it with 'apt-get install -y chromium' (.ci/run does)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -64,7 +78,7 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
   it('applies the seed from the page, lists it, draws its graph, reconciles to Ready and deletes with confirmation', async () => {
     const world = join(dir, 'paused');
     const { url, proc } = await startDashboard(world, '--paused');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await openPage({ viewport: { width: 1280, height: 1000 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(url);
@@ -152,7 +166,7 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
     });
     expect(applied.status).toBe(0);
     const { url, proc } = await startDashboard(world);
-    const page = await browser.newPage();
+    const page = await openPage();
     await page.goto(`${url}#/p/kafka-playground`);
     await page.locator('#graph svg').waitFor();
     const seen = new Set<string>();
@@ -194,7 +208,7 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
     expect(last?.status?.components?.connect?.healthy).toBe(false);
     await local.save();
     const { url, proc } = await startDashboard(world, '--paused');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const page = await openPage({ viewport: { width: 1280, height: 1000 } });
     // Act
     await page.goto(url);
     const row = page.locator('#playgrounds tr[data-name="kafka-playground"]');
@@ -238,7 +252,7 @@ describe('kpo dashboard in Chromium (local simulated cloud)', () => {
       body: readFileSync(seed, 'utf8'),
     });
     expect(put.status).toBe(201);
-    const page = await browser.newPage();
+    const page = await openPage();
     await page.goto(`${base}/`);
     await page.locator('#playgrounds tr[data-name="kafka-playground"]').waitFor();
     expect(await page.textContent('#target')).toContain('local');

@@ -139,9 +139,12 @@ describe('out-of-band changes and decoys (simulated cloud)', () => {
         () => h.cloud.model<Ec2Model>('ec2').tamperRevokeAllIngress(tasksSg()?.id ?? ''),
         () => (tasksSg()?.ingress.length ?? 0) === tasksIngressCount,
       ],
+      [
+        'cloudmap deregister instances',
+        () => h.cloud.model<ServiceDiscoveryModel>('servicediscovery').tamperDeregisterInstances(cmService()?.id ?? ''),
+        () => Object.keys(cmService()?.instances ?? {}).length === 1,
+      ],
     ];
-    // Cloud Map tamperDeregisterInstances is left out: no module reads instances, so the playground stays
-    // Ready with zero registered instances (reported as a product bug).
     const report: string[] = [];
     const unrouted: string[] = [];
     let restored = 0;
@@ -164,8 +167,8 @@ describe('out-of-band changes and decoys (simulated cloud)', () => {
       report.push(`${label}: ${results.length} passes`);
       h.cloud.drainEvents();
     }
-    // ECS, ELB: their events name the playground; EC2: the group id is in the playground's status
-    expect(unrouted.filter((u) => u.startsWith('ecs') || u.startsWith('elb') || u.startsWith('ec2'))).toEqual([]);
+    // ECS, ELB: their events name the playground; EC2 and Cloud Map: the group or service id is in its status
+    expect(unrouted).toEqual([]);
     expect(strip(await decoys())).toEqual(before);
 
     await h.store.markForDeletion(name);

@@ -128,6 +128,39 @@ describe('ELB health checks by traffic (simulated cloud: moto has no data plane)
     expect(probes).toBe(1);
   });
 
+  it('a rule revoked, then the clock jumps in one step: the checks after the change fail as if time had passed check by check', async () => {
+    // Prepare
+    const w = await dataPlaneWorld();
+    await w.allow(w.tasksGroup, 8000, w.albGroup);
+    const tg = await targetGroup(w, 'ui', 8000);
+    await service(w, {
+      name: 'ui',
+      image: UI,
+      port: 8000,
+      subnets: PUBLIC,
+      publicIp: true,
+      targetGroupArn: tg,
+      graceSeconds: 600,
+    });
+    await w.cloud.clock.advance(60_000);
+    const before = await targets(w, tg);
+    // Act: the change, then one advance past UnhealthyThresholdCount intervals
+    await w.aws.send(
+      'ec2',
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: w.tasksGroup,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 8000, ToPort: 8000, UserIdGroupPairs: [{ GroupId: w.albGroup }] },
+        ],
+      }),
+    );
+    await w.cloud.clock.advance(45_000);
+    const after = await targets(w, tg);
+    // Assess
+    expect(states(before)).toEqual(['healthy/-']);
+    expect(states(after)).toEqual(['unhealthy/Target.Timeout']);
+  });
+
   it('a container answering 404 on the health path goes unhealthy with Target.ResponseCodeMismatch', async () => {
     // Prepare
     const w = await dataPlaneWorld();

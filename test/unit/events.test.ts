@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { elbNameFromArn, parseClusterName, RecentKeys, targetOf } from '../../reconcilers/fleet/events.js';
 import { playgroundFor } from '../../reconcilers/fleet/heal.js';
 import type { Playground } from '../../schemas/playground.js';
+import { TAMPER_EVENT_NAMES } from '../../infra/triggers.js';
 
 const taskEvent = (over: Record<string, unknown> = {}) => ({
   id: 'e1',
@@ -150,6 +151,87 @@ describe('event → playground mapping', () => {
     expect(target?.dedupeKey).toBe(event.id);
     expect(modify?.resourceNames).toEqual(['sg-0123456789abcdef0']);
     expect(await playgroundFor(target as NonNullable<typeof target>, store)).toBe('demo');
+  });
+
+  it('routes an out-of-band Cloud Map DeregisterInstance (and DeleteService) to the playground whose status records the service id, not ECS deregistering its own tasks', async () => {
+    // Prepare: the CloudTrail record of `aws servicediscovery deregister-instance` by a person, two playgrounds
+    const event = {
+      id: 'cm-1',
+      source: 'aws.servicediscovery',
+      'detail-type': 'AWS API Call via CloudTrail',
+      resources: [],
+      detail: {
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::123456789012:user/alice' },
+        eventSource: 'servicediscovery.amazonaws.com',
+        eventName: 'DeregisterInstance',
+        requestParameters: { serviceId: 'srv-aaaabbbbccccdddd', instanceId: '0123456789abcdef0123456789abcdef' },
+        responseElements: { operationId: 'op-1' },
+        eventID: 'e-cm-1',
+      },
+    };
+    const doc = (name: string, serviceId: string) =>
+      ({
+        apiVersion: 'kpo/v1alpha1',
+        kind: 'Playground',
+        metadata: { name, uid: `uid-${name}` },
+        spec: {
+          kafka: { external: { bootstrapServers: 'b:9092' } },
+          network: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['subnet-0a1b2c3d'] },
+        },
+        status: { cache: { 'cloudmap-service/kafka-ui': serviceId, 'cloudmap-service/kafka-ui/id': serviceId } },
+      }) as Playground;
+    const docs = [doc('other', 'srv-0000111122223333'), doc('demo', 'srv-aaaabbbbccccdddd')];
+    const store = {
+      get: async (n: string) => docs.find((d) => d.metadata.name === n),
+      list: async () => ({ items: docs }),
+    };
+
+    // Act
+    const target = targetOf(event);
+    const deleted = targetOf({
+      ...event,
+      detail: { ...event.detail, eventName: 'DeleteService', requestParameters: { id: 'srv-aaaabbbbccccdddd' } },
+    });
+    const foreign = targetOf({
+      ...event,
+      detail: { ...event.detail, requestParameters: { serviceId: 'srv-ffffffffffffffff', instanceId: 'i' } },
+    });
+    const byOperator = targetOf(event, ['assumed-role/kpo-reconciler']);
+    const byOperatorEvent = targetOf(
+      {
+        ...event,
+        detail: {
+          ...event.detail,
+          userIdentity: { arn: 'arn:aws:sts::123456789012:assumed-role/kpo-reconciler/fn' },
+        },
+      },
+      ['assumed-role/kpo-reconciler'],
+    );
+
+    // Assess: the service id names the playground; unknown ids, the operator's own calls and ECS's own
+    // (de)registrations of its tasks route nowhere
+    expect(target?.resourceNames).toEqual(['srv-aaaabbbbccccdddd']);
+    expect(target?.why).toContain('DeregisterInstance');
+    expect(await playgroundFor(target as NonNullable<typeof target>, store)).toBe('demo');
+    expect(await playgroundFor(deleted as NonNullable<typeof deleted>, store)).toBe('demo');
+    expect(await playgroundFor(foreign as NonNullable<typeof foreign>, store)).toBeUndefined();
+    const byEcs = targetOf({
+      ...event,
+      detail: {
+        ...event.detail,
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForECS/ecs-service-scheduler',
+          invokedBy: 'ecs.amazonaws.com',
+        },
+      },
+    });
+    expect(byEcs).toBeUndefined();
+    expect(byOperator).toBeDefined();
+    expect(byOperatorEvent).toBeUndefined();
+    expect(TAMPER_EVENT_NAMES).toEqual(
+      expect.arrayContaining(['DeregisterInstance', 'DeleteService', 'UpdateService']),
+    );
   });
 
   it('ignores failed API calls and unrelated events', () => {

@@ -156,6 +156,33 @@ describe('component health (pure)', () => {
     });
   });
 
+  it.each([
+    [
+      'failing its load balancer health checks says to check the tasks group and the health path',
+      'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/1)',
+      / — the load balancer's health checks fail: check that the tasks security group allows the ALB on port 8000 and that \/ answers 200–399$/,
+    ],
+    [
+      'an image that cannot be pulled says to check the image and the way to the registry',
+      'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+      / — check the image name, and that the tasks reach the registry: a public IP in a public subnet \(spec.network.assignPublicIp: true\) or a NAT gateway route in a private one$/,
+    ],
+  ])('a task loop %s', (_label, reason, hint) => {
+    const looping = service(
+      { runningCount: 0, rolloutState: 'IN_PROGRESS', tasks: { pending: 1, failedTasks: 3, stopEvents: [] } },
+      'progressing',
+    );
+    const v = componentHealth({
+      component: ui,
+      service: looping,
+      targets: undefined,
+      lastStop: { reason, at: NOW },
+      now: NOW,
+    });
+    expect(v.health.message).toMatch(new RegExp(`^tasks keep stopping: ${reason.replace(/[()]/g, '\\$&')}`));
+    expect(v.health.message).toMatch(hint);
+  });
+
   it('old stop events do not make a loop', () => {
     const old = service(
       { runningCount: 0, tasks: { pending: 0, failedTasks: 0, stopEvents: [NOW - 3_600_000, NOW - 3_500_000] } },
