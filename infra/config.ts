@@ -18,6 +18,12 @@ export interface OperatorSettingsContext {
   configGraceMinutes: number;
   /** Upper bound of concurrent reconcile-worker invocations (SQS event source maximum concurrency). */
   workerConcurrency: number;
+  /** Share of each AWS API's sustained rate the periodic resync may use, in percent (docs/fleet-budget.md). */
+  resyncApiSharePercent: number;
+  /** The resync period of a Ready playground is never shorter than this. */
+  resyncFloorMinutes: number;
+  /** Fleet size the resync budget is computed for; 0: each container counts the table. */
+  fleetSize: number;
   /** Optional e-mail subscribed to the alarm topic. */
   alarmEmail: string | undefined;
   /**
@@ -31,6 +37,9 @@ export const CONTEXT_DEFAULTS = {
   schedulePeriodMinutes: 1,
   configGraceMinutes: 60,
   workerConcurrency: 10,
+  resyncApiSharePercent: 50,
+  resyncFloorMinutes: 5,
+  fleetSize: 0,
   reserveConcurrency: true,
 } as const;
 
@@ -87,6 +96,9 @@ export function readSettings(read: Read): OperatorSettingsContext {
     configGraceMinutes: integer('configGraceMinutes', CONTEXT_DEFAULTS.configGraceMinutes, 0, 60 * 24 * 30),
     // SQS event source MaximumConcurrency is 2–1000 (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
     workerConcurrency: integer('workerConcurrency', CONTEXT_DEFAULTS.workerConcurrency, 2, 1000),
+    resyncApiSharePercent: integer('resyncApiSharePercent', CONTEXT_DEFAULTS.resyncApiSharePercent, 1, 100),
+    resyncFloorMinutes: integer('resyncFloorMinutes', CONTEXT_DEFAULTS.resyncFloorMinutes, 1, 24 * 60),
+    fleetSize: integer('fleetSize', CONTEXT_DEFAULTS.fleetSize, 0, 1_000_000),
     alarmEmail,
     reserveConcurrency: bool('reserveConcurrency', CONTEXT_DEFAULTS.reserveConcurrency),
   };

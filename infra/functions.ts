@@ -110,6 +110,12 @@ export class OperatorFunctions extends Construct {
       CONFIG_GRACE_MINUTES: String(settings.configGraceMinutes),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      // The fleet's AWS call budget (reconcilers/fleet/budget.ts, docs/fleet-budget.md): every process paces
+      // itself to 1/MAX_WORKERS of the share, and the resync period is derived from the share and the fleet size.
+      MAX_WORKERS: String(settings.workerConcurrency),
+      RESYNC_API_SHARE: String(settings.resyncApiSharePercent / 100),
+      RESYNC_FLOOR_MINUTES: String(settings.resyncFloorMinutes),
+      ...(settings.fleetSize > 0 ? { FLEET_SIZE: String(settings.fleetSize) } : {}),
     };
     // Self-heal ignores CloudTrail events caused by the operator's own roles (reconcilers/fleet/events.ts matches
     // `detail.userIdentity.arn`, which for a Lambda is `arn:…:sts::…:assumed-role/<role name>/<session>`).

@@ -1,6 +1,7 @@
 /** The operator's own configuration, from the Lambda environment. Every problem is reported at once. */
 import { DEFAULT_SETTINGS, type OperatorSettings } from '../../reconcilers/engine/types.js';
 import { ConfigurationError } from '../../lib/errors.js';
+import { type BudgetSettings, budgetSettingsFromEnv } from '../../reconcilers/fleet/budget.js';
 
 export interface OperatorConfig {
   tableName: string;
@@ -16,8 +17,15 @@ export interface OperatorConfig {
   operatorPrincipals: string[];
   /** Playgrounds reconciled at once by one invocation. */
   concurrency: number;
-  /** Share of AWS's per-account API rates one process paces itself to (0 turns pacing off). */
+  /** Share of AWS's per-account API rates the operator paces itself to (0 turns pacing off). */
   rateShare: number;
+  /**
+   * Reconcile workers that may run at once (the worker's SQS maximum concurrency): each process paces itself to
+   * `rateShare / maxWorkers` of the rates, so all of them together stay within `rateShare`.
+   */
+  maxWorkers: number;
+  /** The fleet's resync budget (RESYNC_API_SHARE, RESYNC_FLOOR_MINUTES, FLEET_SIZE; docs/fleet-budget.md). */
+  resync: BudgetSettings;
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): OperatorConfig {
@@ -38,6 +46,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const graceMinutes = number('CONFIG_GRACE_MINUTES', DEFAULT_SETTINGS.configurationGraceMs / 60_000);
   const concurrency = number('RECONCILE_CONCURRENCY', 8);
   const rateShare = number('AWS_RATE_SHARE', 0.5);
+  const maxWorkers = number('MAX_WORKERS', 1);
+  const resyncShare = number('RESYNC_API_SHARE', 0.5);
+  if (resyncShare <= 0 || resyncShare > 1) problems.push(`RESYNC_API_SHARE must be in (0, 1], got '${resyncShare}'`);
+  const floorMinutes = number('RESYNC_FLOOR_MINUTES', 5);
+  if (floorMinutes <= 0) problems.push(`RESYNC_FLOOR_MINUTES must be positive, got '${floorMinutes}'`);
+  number('FLEET_SIZE', 0);
   if (problems.length > 0) {
     throw new ConfigurationError(`the operator is misconfigured: ${problems.join('; ')}`, {
       hint: 'set the environment variables the CDK app defines (infra/operator-stack.ts)',
@@ -62,5 +76,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     concurrency: Math.max(1, Math.floor(concurrency)),
     rateShare,
+    maxWorkers: Math.max(1, Math.floor(maxWorkers)),
+    resync: budgetSettingsFromEnv(env),
   };
 }

@@ -9,6 +9,8 @@ import type { NetworkPreflight } from '../../reconcilers/engine/preflight-gate.j
 import { HEALTH_OBSERVER, MODULES, NETWORK_PREFLIGHT } from '../../reconcilers/registry.js';
 import { Aws, type CallRecord, type ClientOptions, createClients } from '../../lib/aws.js';
 import { RateLimiter } from '../../lib/rate-limit.js';
+import type { PlaygroundStore } from '../../lib/store/types.js';
+import { ResyncSchedule, workerRateScale } from '../../reconcilers/fleet/budget.js';
 import type { OperatorConfig } from './config.js';
 import { createBase, type RuntimeBase, type StoreOverrides } from './store.js';
 
@@ -25,11 +27,27 @@ export interface RuntimeOverrides extends StoreOverrides {
    * handlers always do; tests on made-up network ids leave it off.
    */
   networkPreflight?: boolean;
+  /** false: do not count the store's playgrounds for the resync budget (FLEET_SIZE unset keeps the floor). */
+  countFleet?: boolean;
 }
 
 export interface Runtime extends RuntimeBase {
   aws: Aws;
   engine: Engine;
+  /** The fleet's resync budget (docs/fleet-budget.md). */
+  resync: ResyncSchedule;
+}
+
+/** Playgrounds in the store, page by page. */
+async function countPlaygrounds(store: PlaygroundStore): Promise<number> {
+  let n = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    n += page.items.length;
+    cursor = page.cursor;
+  } while (cursor);
+  return n;
 }
 
 export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}): Runtime {
@@ -40,11 +58,22 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
   };
   const aws = new Aws(createClients(clientOptions), {
     clock,
-    ...(config.rateShare > 0 ? { limiter: new RateLimiter(clock, { scale: config.rateShare }) } : {}),
+    ...(config.rateShare > 0
+      ? { limiter: new RateLimiter(clock, { scale: workerRateScale(config.rateShare, config.maxWorkers ?? 1) }) }
+      : {}),
     ...(o.random ? { random: o.random } : {}),
     ...(o.onCall ? { onCall: o.onCall } : {}),
   });
+  const resync = new ResyncSchedule(config.resync ?? { share: 0.5, floorMs: 5 * 60_000, fleetSize: undefined });
+  if (config.resync?.fleetSize === undefined && o.countFleet !== false) {
+    // Best effort, once per container: until the count is in, the floor applies (as before the budget).
+    void countPlaygrounds(store).then(
+      (n) => resync.setFleetSize(n),
+      () => undefined,
+    );
+  }
   const engine = new Engine({
+    resyncDelay: resync.delay,
     store,
     aws,
     clock,
@@ -55,5 +84,5 @@ export function createRuntime(config: OperatorConfig, o: RuntimeOverrides = {}):
     ...(o.log ? { log: o.log } : {}),
     ...(o.preflight ? { preflight: o.preflight } : o.networkPreflight ? { preflight: NETWORK_PREFLIGHT } : {}),
   });
-  return { config, store, aws, engine, clock };
+  return { config, store, aws, engine, clock, resync };
 }

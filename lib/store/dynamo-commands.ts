@@ -136,7 +136,7 @@ export function removeInput(table: string, name: string, token: number): DeleteC
   };
 }
 
-/** One page of the due scan: only what `isDue` needs (the spec too: a direct spec edit counts as a change). */
+/** One page of the due scan: only what `isDue` and `dueOrder` need (the spec too: a direct spec edit counts as a change). */
 export function dueScanInput(table: string, start: ScanCommandInput['ExclusiveStartKey']): ScanCommandInput {
   const expr = new Expr();
   const projection = [
@@ -147,6 +147,7 @@ export function dueScanInput(table: string, start: ScanCommandInput['ExclusiveSt
     expr.path('specHash'),
     expr.path('status', 'observedGeneration'),
     expr.path('status', 'nextReconcileAt'),
+    expr.path('status', 'phase'),
   ].join(', ');
   return {
     TableName: table,

@@ -41,6 +41,7 @@ import {
   encodeCursor,
   type Fresh,
   fixChange,
+  dueOrder,
   isDue,
   normalise,
   pageLimit,
@@ -135,15 +136,15 @@ export class DynamoStore implements PlaygroundStore {
   }
 
   async listDue(now: number): Promise<string[]> {
-    const due: string[] = [];
+    const due: StoredItem[] = [];
     let start: ScanCommandInput['ExclusiveStartKey'];
     do {
       const scan = new ScanCommand(dueScanInput(this.table, start));
       const out = await call('scan for due playgrounds', () => this.doc.send(scan));
-      for (const item of (out.Items ?? []) as StoredItem[]) if (isDue(item, now)) due.push(item.name);
+      for (const item of (out.Items ?? []) as StoredItem[]) if (isDue(item, now)) due.push(item);
       start = out.LastEvaluatedKey;
     } while (start);
-    return due.sort();
+    return dueOrder(due, now);
   }
 
   async writeStatus(name: string, status: Status, opts: WriteStatusOptions): Promise<Playground> {

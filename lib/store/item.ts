@@ -141,6 +141,31 @@ export function newItem(doc: Playground, fresh: Fresh): StoredItem {
   };
 }
 
+/**
+ * The order a sweep takes due playgrounds in (works on the due scan's projection): changed, deleting, never
+ * reconciled or progressing (not Ready) first, then periodic resyncs by how long they have been due, oldest first;
+ * names break ties. A large fleet's resyncs never keep a change waiting (docs/fleet-budget.md).
+ */
+export function dueOrder(
+  items: readonly Pick<StoredItem, 'name' | 'metadata' | 'spec' | 'specHash' | 'status'>[],
+  now: number,
+): string[] {
+  const ranked = items
+    .filter((item) => isDue(item, now))
+    .map((item) => {
+      const at = Date.parse(item.status?.nextReconcileAt ?? '');
+      const changed =
+        metaOf(item).deletionTimestamp !== undefined ||
+        typeof item.status?.observedGeneration !== 'number' ||
+        deriveGeneration(item).generation !== item.status?.observedGeneration;
+      return { name: item.name, urgent: changed || item.status?.phase !== 'Ready', at: Number.isFinite(at) ? at : 0 };
+    });
+  ranked.sort(
+    (a, b) => Number(b.urgent) - Number(a.urgent) || a.at - b.at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  return ranked.map((r) => r.name);
+}
+
 /** Whether a playground needs a pass at `now` (works on a projection of the item). */
 export function isDue(item: Pick<StoredItem, 'metadata' | 'spec' | 'specHash' | 'status'>, now: number): boolean {
   if (metaOf(item).deletionTimestamp !== undefined) return true;

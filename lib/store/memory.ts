@@ -17,7 +17,7 @@ import {
   encodeCursor,
   type Fresh,
   fixChange,
-  isDue,
+  dueOrder,
   isRecord,
   normalise,
   pageLimit,
@@ -178,10 +178,7 @@ export class MemoryStore implements PlaygroundStore {
   }
 
   async listDue(now: number): Promise<string[]> {
-    return [...this.items.values()]
-      .filter((item) => isDue(item, now))
-      .map((item) => item.name)
-      .sort();
+    return dueOrder([...this.items.values()], now);
   }
 
   async writeStatus(name: string, status: Status, opts: WriteStatusOptions): Promise<Playground> {

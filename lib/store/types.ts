@@ -71,7 +71,8 @@ export interface PlaygroundStore {
   /**
    * Names needing a pass at `now`: never reconciled (no status.observedGeneration), generation !=
    * status.observedGeneration (spec hashes recomputed, so direct edits count), deletion requested, or
-   * status.nextReconcileAt <= now.
+   * status.nextReconcileAt <= now. Changed, deleting and progressing ones come first, then periodic resyncs
+   * by how long they have been due (`dueOrder`).
    */
   listDue(now: number): Promise<string[]>;
   /**

@@ -100,11 +100,21 @@ export async function ownership(
  * it, so a page can be empty while more follow: read until NextToken is gone
  * (https://docs.aws.amazon.com/cloud-map/latest/api/API_ListServices.html).
  */
-export function listServices(ctx: AwsContext, namespaceId: string): Promise<ServiceSummary[]> {
+export async function listServices(ctx: AwsContext, namespaceId: string): Promise<ServiceSummary[]> {
+  return (await listServicesPaged(ctx, namespaceId)).services;
+}
+
+/** `listServices`, with the number of pages it took (it grows with every service in the account, not the namespace). */
+export function listServicesPaged(
+  ctx: AwsContext,
+  namespaceId: string,
+): Promise<{ services: ServiceSummary[]; pages: number }> {
   return ctx.memo(`servicediscovery:ListServices:${namespaceId}`, async () => {
     const out: ServiceSummary[] = [];
+    let pages = 0;
     let token: string | undefined;
     do {
+      pages++;
       const page = await ctx.aws.send(
         'servicediscovery',
         new ListServicesCommand({
@@ -115,7 +125,7 @@ export function listServices(ctx: AwsContext, namespaceId: string): Promise<Serv
       out.push(...(page.Services ?? []));
       token = page.NextToken;
     } while (token);
-    return out;
+    return { services: out, pages };
   });
 }
 

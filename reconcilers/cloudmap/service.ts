@@ -16,7 +16,15 @@ import { isAwsError } from '../../lib/aws.js';
 import { assertNever, OwnershipConflictError } from '../../lib/errors.js';
 import { shortHash } from '../engine/names.js';
 import { isNamespaceId } from './namespace.js';
-import { creatorRequestId, errorField, getService, listServices, ownership, reportedNamespace } from './common.js';
+import {
+  creatorRequestId,
+  errorField,
+  getService,
+  listServicesPaged,
+  ownership,
+  ownershipKnown,
+  reportedNamespace,
+} from './common.js';
 import { type CloudMapServiceObserved, type CloudMapServiceSpec, planService, SERVICE_DNS } from './service-plan.js';
 import { toKeyValue } from '../engine/ownership.js';
 import type { ActionStep, AwsContext, Desire, DesiredResource, KindModule, ObservedResource } from '../engine/types.js';
@@ -65,12 +73,49 @@ function readyNamespace(world: AwsContext['world']): ObservedResource | undefine
   return ns?.owned && ns.phase === 'ready' && isNamespaceId(ns.id) ? ns : undefined;
 }
 
+/** Output naming how many ListServices pages the last full listing took (read back from the status cache). */
+const LIST_PAGES = 'listPages';
+
+/**
+ * Steady state in a large account: ListServices reads every service of the account and filters each page
+ * afterwards, so its pages grow with the fleet (100 services a page,
+ * https://docs.aws.amazon.com/cloud-map/latest/api/API_ListServices.html). When the last pass verified every
+ * component's service as ours, the namespace's ServiceCount (GetNamespace, read anyway) equals their number and
+ * one GetService per service costs fewer calls than the listing did, read those instead. Anything unexpected
+ * (a count that differs, a service gone or moved) falls back to the full listing.
+ */
+async function observeKnownServices(
+  ctx: AwsContext,
+  ns: ObservedResource,
+  byServiceName: Map<string, string>,
+): Promise<Observed[] | undefined> {
+  const keys = [...byServiceName.values()];
+  const pages = Math.max(0, ...keys.map((k) => Number(ctx.known[`${KIND}/${k}/${LIST_PAGES}`]) || 0));
+  const serviceCount = (ns.spec as { serviceCount?: number }).serviceCount;
+  if (keys.length === 0 || pages <= keys.length || serviceCount !== keys.length) return undefined;
+  const ids = keys.map((k) => ctx.known[`${KIND}/${k}`]);
+  if (ids.some((id, i) => !id || !ownershipKnown(ctx, KIND, keys[i] ?? '', id))) return undefined;
+  const found = await Promise.all(ids.map((id) => getService(ctx, id ?? '')));
+  const out: Observed[] = [];
+  for (const [i, s] of found.entries()) {
+    const key = keys[i] ?? '';
+    if (!s || s.NamespaceId !== ns.id || byServiceName.get(s.Name ?? '') !== key) return undefined;
+    const o = toObserved(s, key, ns, true);
+    o.outputs[LIST_PAGES] = String(pages);
+    out.push(o);
+  }
+  return out;
+}
+
 async function observeServices(ctx: AwsContext): Promise<Observed[]> {
   const ns = readyNamespace(ctx.world);
   if (!ns) return [];
   const byServiceName = new Map(ctx.playground.components.map((c) => [ctx.names.cloudMapService(c.name), c.name]));
+  const known = await observeKnownServices(ctx, ns, byServiceName);
+  if (known) return known;
   // The NAMESPACE_ID filter is checked here too: an emulator may ignore it.
-  const listed = (await listServices(ctx, ns.id)).filter((s) => (reportedNamespace(s) ?? ns.id) === ns.id);
+  const listing = await listServicesPaged(ctx, ns.id);
+  const listed = listing.services.filter((s) => (reportedNamespace(s) ?? ns.id) === ns.id);
   const found = await Promise.all(
     listed.map(async (s): Promise<Observed | undefined> => {
       const key = byServiceName.get(s.Name ?? '') ?? s.Name ?? '';
@@ -82,7 +127,9 @@ async function observeServices(ctx: AwsContext): Promise<Observed[]> {
         if (!byServiceName.has(s.Name ?? '') || !s.Id) return undefined;
         if (!reportedNamespace(s) && (await getService(ctx, s.Id))?.NamespaceId !== ns.id) return undefined;
       }
-      return toObserved(s, key, ns, owned);
+      const o = toObserved(s, key, ns, owned);
+      o.outputs[LIST_PAGES] = String(listing.pages);
+      return o;
     }),
   );
   const byKey = new Map<string, Observed>();

@@ -60,6 +60,11 @@ export interface EngineOptions {
   progressingRequeueMs?: number;
   /** Periodic re-check of a Ready playground (drift the events did not report). */
   resyncMs?: number;
+  /**
+   * When set, the delay until a settled playground's periodic re-check (overrides `resyncMs`): the fleet's
+   * call budget and its phase (`reconcilers/fleet/budget.ts`, `resyncScheduler`).
+   */
+  resyncDelay?: (name: string, now: number) => number;
   log?: EngineLog;
 }
 
@@ -308,7 +313,7 @@ export class Engine {
       }
       const blocked = observedState.preflight && preflightErrors(observedState.preflight.problems).length > 0;
       const requeueAfterMs = Math.max(
-        Math.min(this.requeue(steps, passError, doc.status), healthRequeueMs(health) ?? Number.POSITIVE_INFINITY),
+        Math.min(this.requeue(steps, passError, doc.status, name), healthRequeueMs(health) ?? Number.POSITIVE_INFINITY),
         blocked && !passError ? PREFLIGHT_BLOCKED_REQUEUE_MS : 0,
       );
       let status = buildStatus({
@@ -383,13 +388,16 @@ export class Engine {
     steps: readonly Step[],
     passError: { transient?: boolean } | undefined,
     previous: Status | undefined,
+    name?: string,
   ): number {
     if (passError) {
       const n = failures(previous);
       return Math.min(10 * 60_000, 15_000 * 2 ** Math.min(n, 6));
     }
     const busy = steps.some((s) => s.type !== 'noop' && s.type !== 'conflict' && s.type !== 'requires-replacement');
-    return busy ? (this.opts.progressingRequeueMs ?? 30_000) : (this.opts.resyncMs ?? 5 * 60_000);
+    if (busy) return this.opts.progressingRequeueMs ?? 30_000;
+    if (this.opts.resyncDelay && name !== undefined) return this.opts.resyncDelay(name, this.opts.clock.now());
+    return this.opts.resyncMs ?? 5 * 60_000;
   }
 }
 

@@ -120,13 +120,25 @@ export class ServiceDiscoveryModel implements CloudMapModelInterface, CloudMapDn
   }
 
   serviceCount(namespaceId: string): number {
-    return Object.values(this.state.services).filter((s) => s.namespaceId === namespaceId).length;
+    return this.index().servicesByNamespace.get(namespaceId) ?? 0;
+  }
+
+  /** Services per namespace and every namespace and service by ARN: rebuilt only after a change. */
+  private index() {
+    return this.cloud.derived('servicediscovery:index', () => {
+      const servicesByNamespace = new Map<string, number>();
+      const byArn = new Map<string, NamespaceRecord | ServiceRecord>();
+      for (const n of Object.values(this.state.namespaces)) byArn.set(n.arn, n);
+      for (const s of Object.values(this.state.services)) {
+        servicesByNamespace.set(s.namespaceId, (servicesByNamespace.get(s.namespaceId) ?? 0) + 1);
+        if (!byArn.has(s.arn)) byArn.set(s.arn, s);
+      }
+      return { servicesByNamespace, byArn };
+    });
   }
 
   private taggable(arn: string | undefined): NamespaceRecord | ServiceRecord {
-    const found =
-      Object.values(this.state.namespaces).find((n) => n.arn === arn) ??
-      Object.values(this.state.services).find((s) => s.arn === arn);
+    const found = arn === undefined ? undefined : this.index().byArn.get(arn);
     if (!found) throw this.fail('ResourceNotFoundException', `The operation can't be completed: ${arn} not found`);
     return found;
   }
@@ -145,14 +157,19 @@ export class ServiceDiscoveryModel implements CloudMapModelInterface, CloudMapDn
     return {};
   }
 
-  tick(now: number): void {
+  /** Applies due operation transitions; returns when the next falls due. */
+  tick(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
     for (const op of Object.values(this.state.operations)) {
       if (op.status === 'SUBMITTED' && now >= op.pendingAt) {
         op.status = 'PENDING';
         op.updatedAt = op.pendingAt;
       }
       if ((op.status === 'SUBMITTED' || op.status === 'PENDING') && now >= op.doneAt) this.complete(op);
+      if (op.status === 'SUBMITTED') next = Math.min(next, op.pendingAt, op.doneAt);
+      else if (op.status === 'PENDING') next = Math.min(next, op.doneAt);
     }
+    return next;
   }
 
   private complete(op: OperationRecord): void {

@@ -111,9 +111,12 @@ export class CloudMapServices {
   }
 
   private listServices(input: ListServicesRequest) {
-    const all = Object.values(this.services)
-      .filter((s) => this.m.cloud.visible(s.createdAt))
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    // Sorted once per change (an index), filtered for visibility per call only when creates lag.
+    const sorted = this.m.cloud.derived('servicediscovery:services-sorted', () =>
+      Object.values(this.services).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+    );
+    const all =
+      this.m.cloud.faults.consistencyLagMs > 0 ? sorted.filter((s) => this.m.cloud.visible(s.createdAt)) : sorted;
     const page = paginate(all, input.MaxResults, input.NextToken);
     if (!page) throw this.m.fail('InvalidInput', 'Invalid NextToken');
     const filters = input.Filters ?? [];

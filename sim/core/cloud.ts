@@ -36,8 +36,14 @@ export interface ServiceModel {
   readonly service: ServiceKey;
   /** Handles one API operation (name without `Command`). Throws SDK-shaped errors via `cloud.error`. */
   handle(operation: string, input: Record<string, unknown>): unknown;
-  /** Applies state transitions that fell due by `now` (and emits their events). */
-  tick?(now: number): void;
+  /**
+   * Applies state transitions that fell due by `now` (and emits their events). Returns the earliest time at
+   * which the model's next transition falls due (`Infinity`: none), so the cloud can skip ticks until then;
+   * return nothing to be ticked on every call. The cloud re-ticks every model after a mutating call, a
+   * `restore` or a cross-model/tamper method (`MUTATOR` below), so only transitions already scheduled in the
+   * state need to be covered by the returned time.
+   */
+  tick?(now: number): number | undefined;
   snapshot(): unknown;
   restore(state: unknown): void;
 }
@@ -74,7 +80,18 @@ export interface SimCloudOptions {
   region?: string;
   start?: number;
   faults?: Partial<FaultConfig>;
+  /**
+   * `full` (default): every call is appended to `ledger`. `counts`: the ledger stays empty and only `tally`
+   * counts calls (fleet benchmarks: memory does not grow with the number of calls).
+   */
+  ledger?: 'full' | 'counts';
+  /** Events kept for `drainEvents` at most; the oldest are dropped past it (default 10,000). */
+  maxEvents?: number;
 }
+
+/** Model methods (called by other models or by tests) that may schedule or cancel timed transitions. */
+const MUTATOR =
+  /^(tamper|register|deregister|fail|restore|set|seed|isolate|rejoin|remove|touch|create|delete|start|targetHealthChanged)/;
 
 export class SimCloud {
   readonly clock: VirtualClock;
@@ -83,8 +100,41 @@ export class SimCloud {
   readonly account = ACCOUNT;
   faults: FaultConfig;
   readonly ledger: LedgerEntry[] = [];
+  /** Calls per `service:operation:outcome`, kept in both ledger modes. */
+  readonly tally = new Map<string, number>();
+  /** Events dropped because more than `maxEvents` waited for `drainEvents`. */
+  droppedEvents = 0;
   /** Events emitted and not yet taken by `drainEvents`. */
   private events: CloudEvent[] = [];
+  private readonly fullLedger: boolean;
+  private readonly maxEvents: number;
+  /** Earliest time any model's transition falls due; ticks before it are skipped unless a model is dirty. */
+  private dueAt = Number.NEGATIVE_INFINITY;
+  /** Each model's own next due time, and the models changed since their last tick. */
+  private readonly modelDue = new Map<ServiceKey, number>();
+  private readonly dirtyModels = new Set<ServiceKey>();
+  /** A model changed: it is ticked next; the network (EC2) is what the others' data planes read, so it dirties all. */
+  private changed(service: ServiceKey): void {
+    if (service === 'ec2') this.dirty = true;
+    else this.dirtyModels.add(service);
+  }
+  private get dirty(): boolean {
+    return this.dirtyModels.size > 0;
+  }
+  /** Marks every model changed (state edited from outside, a restore). */
+  private set dirty(all: boolean) {
+    if (all) for (const k of this.models.keys()) this.dirtyModels.add(k);
+    else this.dirtyModels.clear();
+  }
+  /**
+   * Bumped when every model's state may have changed (touch, restore); `versions` per model when one's may have.
+   * A `derived` value is rebuilt after either moves.
+   */
+  private version = 0;
+  private readonly versions = new Map<string, number>();
+  /** While > 0 the state is being changed (a mutating call, a tick, a tamper): `derived` never caches. */
+  private changing = 0;
+  private readonly derivedCache = new Map<string, { version: string; value: unknown }>();
   private readonly models = new Map<ServiceKey, ServiceModel>();
   private readonly buckets: TokenBuckets;
   private mutations = 0;
@@ -96,11 +146,68 @@ export class SimCloud {
     this.clock = new VirtualClock(opts.start);
     this.faults = { ...DEFAULT_FAULTS, ...opts.faults };
     this.buckets = new TokenBuckets(() => this.clock.now());
+    this.fullLedger = (opts.ledger ?? 'full') === 'full';
+    this.maxEvents = opts.maxEvents ?? 10_000;
     this.clock.onAdvance = (now) => this.tick(now);
   }
 
   register(model: ServiceModel): void {
     this.models.set(model.service, model);
+    this.dirty = true;
+    // Methods other models and tests call to change a model's state outside `handle` mark the world dirty,
+    // so the next tick looks at every model again (it may have scheduled a transition sooner than `dueAt`).
+    const target = model as unknown as Record<string, unknown>;
+    for (let proto = Object.getPrototypeOf(model); proto && proto !== Object.prototype; ) {
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        const fn = target[key];
+        if (!MUTATOR.test(key) || typeof fn !== 'function' || Object.hasOwn(target, key)) continue;
+        target[key] = (...args: unknown[]) => {
+          this.changed(model.service);
+          return this.changingState(model.service, () => (fn as (...a: unknown[]) => unknown).apply(model, args));
+        };
+      }
+      proto = Object.getPrototypeOf(proto);
+    }
+  }
+
+  /** Tells the cloud a model's state was changed from outside (a test editing `state`): tick every model next. */
+  touch(): void {
+    this.dirty = true;
+    this.version++;
+  }
+
+  private bump(service: string): void {
+    this.versions.set(service, (this.versions.get(service) ?? 0) + 1);
+  }
+
+  /**
+   * An index over the models' state (by ARN, name, cluster, …), built once and reused until the state may have
+   * changed: a mutating call, a tick that ran, a tamper or `touch`. While state is changing it is rebuilt on every
+   * use, so a handler never reads an index older than its own writes. `build` must not depend on the clock, and
+   * may read only the state of the model its key names (`<service>:…`): a change to another model keeps it.
+   */
+  derived<T>(key: string, build: () => T): T {
+    if (this.changing > 0) return build();
+    const service = key.slice(0, key.indexOf(':'));
+    const version = `${this.version}:${this.versions.get(service) ?? 0}`;
+    const hit = this.derivedCache.get(key);
+    if (hit && hit.version === version) return hit.value as T;
+    const value = build();
+    this.derivedCache.set(key, { version, value });
+    return value;
+  }
+
+  /** Runs `fn`, which changes `service`'s state (every model's for 'ec2': the others read the network). */
+  private changingState<T>(service: ServiceKey, fn: () => T): T {
+    const bump = () => (service === 'ec2' ? this.version++ : this.bump(service));
+    this.changing++;
+    bump();
+    try {
+      return fn();
+    } finally {
+      this.changing--;
+      bump();
+    }
   }
 
   model<M extends ServiceModel>(service: ServiceKey): M {
@@ -115,7 +222,11 @@ export class SimCloud {
     const f = this.faults;
     const latency = f.latencyMs[1] > 0 ? this.rng.int(f.latencyMs[0], f.latencyMs[1]) : 0;
     if (latency > 0) await this.clock.sleep(latency);
-    const record = (outcome: string) => this.ledger.push({ service, operation, mutating, outcome });
+    const record = (outcome: string) => {
+      const key = `${service}:${operation}:${outcome}`;
+      this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
+      if (this.fullLedger) this.ledger.push({ service, operation, mutating, outcome });
+    };
     if (f.rateLimits && !this.buckets.take(rateCategory(service, operation), f.rateLimits)) {
       record(THROTTLE_NAME[service]);
       throw this.error(service, THROTTLE_NAME[service], 'Rate exceeded', 400);
@@ -133,11 +244,16 @@ export class SimCloud {
     if (!model) throw this.error(service, 'UnknownOperationException', `${service} is not simulated`, 400);
     let result: unknown;
     try {
-      result = model.handle(operation, structuredClone(input));
+      const args = structuredClone(input);
+      result = mutating
+        ? this.changingState(service, () => model.handle(operation, args))
+        : model.handle(operation, args);
     } catch (err) {
+      if (mutating) this.changed(service);
       record((err as Error).name ?? 'Error');
       throw err;
     }
+    if (mutating) this.changed(service);
     record('ok');
     if (mutating) {
       // Other models notice the change when it happens (e.g. a revoked rule fails the next health checks), not
@@ -176,6 +292,11 @@ export class SimCloud {
   }
 
   emit(detailType: string, source: string, resources: string[], detail: Record<string, unknown>): void {
+    if (this.events.length >= this.maxEvents) {
+      // EventBridge does not hold events for a consumer that never reads; the oldest go first.
+      this.events.splice(0, this.events.length - this.maxEvents + 1);
+      this.droppedEvents++;
+    }
     this.events.push({
       version: '0',
       id: this.rng.uuid(),
@@ -213,8 +334,26 @@ export class SimCloud {
     return `arn:aws:${service}:${this.region}:${this.account}:${resource}`;
   }
 
+  /**
+   * Applies every model's due transitions. Skipped while nothing changed since the last tick and no model's
+   * next transition is due yet: the per-call cost then does not grow with the number of resources.
+   */
   tick(now: number): void {
-    for (const m of this.models.values()) m.tick?.(now);
+    if (!this.dirty && now < this.dueAt) return;
+    // Only the models that changed or have a transition due are ticked; one may change another (ECS registers
+    // targets in ELB, ELB reports health to ECS), which marks that one dirty for this loop or the next tick.
+    for (const [key, m] of this.models) {
+      if (!m.tick) continue;
+      const changed = this.dirtyModels.delete(key);
+      if (!changed && now < (this.modelDue.get(key) ?? Number.NEGATIVE_INFINITY)) continue;
+      const due = this.changingState(key, () => m.tick?.(now));
+      this.modelDue.set(key, typeof due === 'number' ? due : Number.NEGATIVE_INFINITY);
+    }
+    for (const key of [...this.dirtyModels]) if (!this.models.get(key)?.tick) this.dirtyModels.delete(key);
+    let next = Number.POSITIVE_INFINITY;
+    for (const [key, m] of this.models)
+      if (m.tick) next = Math.min(next, this.modelDue.get(key) ?? Number.NEGATIVE_INFINITY);
+    this.dueAt = next;
   }
 
   get mutatingCalls(): number {
@@ -223,6 +362,7 @@ export class SimCloud {
 
   /** Counts from the ledger, e.g. for benchmarks: `{ 'ecs:DescribeServices': 3, … }`. */
   counts(filter?: (e: LedgerEntry) => boolean): Record<string, number> {
+    if (!this.fullLedger) throw new Error('counts() needs the full ledger; read `tally` in counts mode');
     const out: Record<string, number> = {};
     for (const e of this.ledger) {
       if (filter && !filter(e)) continue;
@@ -254,6 +394,8 @@ export class SimCloud {
     this.faults = s.faults;
     this.events = s.events;
     (this.clock as unknown as { current: number }).current = s.now;
+    this.dirty = true;
+    this.version++;
     for (const [k, state] of Object.entries(s.services)) this.models.get(k as ServiceKey)?.restore(state);
   }
 }

@@ -109,8 +109,13 @@ export class Ec2SecurityGroups {
     if (input.MaxResults !== undefined && (input.MaxResults < 5 || input.MaxResults > 1000)) {
       throw this.m.fail('InvalidParameterValue', 'MaxResults must be between 5 and 1000');
     }
-    const visible = Object.values(this.m.state.securityGroups)
-      .filter((g) => this.m.cloud.visible(g.createdAt))
+    const isVisible = (g: { createdAt: number }) => this.m.cloud.visible(g.createdAt);
+    // Asked by id: look those up (no scan of every group in the account); otherwise list them all.
+    const all = this.m.state.securityGroups;
+    const visible = (
+      ids.length > 0 ? [...new Set(ids)].flatMap((id) => (all[id] ? [all[id]] : [])) : Object.values(all)
+    )
+      .filter(isVisible)
       .sort((a, b) => a.id.localeCompare(b.id));
     const missing = ids.filter((id) => !visible.some((g) => g.id === id));
     if (missing.length > 0)

@@ -82,6 +82,7 @@ function seededTable(m: Ec2Model, vpcId: string, role: 'public' | 'private'): Ro
 
 /** Builds (or completes) a well-formed network with the given ids. */
 export function seedNetwork(cloud: SimCloud, opts: SeedNetworkOptions): SeededNetwork {
+  cloud.touch(); // changes the network outside a call: the next tick looks at every model
   const m = ec2Of(cloud);
   const net = m.state.net;
   const existed = m.state.vpcs[opts.vpcId] !== undefined;
@@ -147,11 +148,13 @@ export function seedNetwork(cloud: SimCloud, opts: SeedNetworkOptions): SeededNe
 
 /** The default routes of the VPC's route tables that go to a NAT gateway are removed; returns how many. */
 export function removeNatRoutes(cloud: SimCloud, vpcId: string): number {
+  cloud.touch(); // changes the network outside a call: the next tick looks at every model
   return removeDefaultRoutes(cloud, vpcId, (r) => r.natGatewayId !== undefined);
 }
 
 /** The default routes of the VPC's route tables that go to an internet gateway are removed; returns how many. */
 export function removeInternetRoutes(cloud: SimCloud, vpcId: string): number {
+  cloud.touch(); // changes the network outside a call: the next tick looks at every model
   return removeDefaultRoutes(cloud, vpcId, (r) => r.gatewayId?.startsWith('igw-') === true);
 }
 
@@ -177,6 +180,7 @@ export function setVpcDnsAttribute(
   attribute: 'enableDnsSupport' | 'enableDnsHostnames',
   value: boolean,
 ): void {
+  cloud.touch(); // changes the network outside a call: the next tick looks at every model
   ec2Of(cloud).handle('ModifyVpcAttribute', {
     VpcId: vpcId,
     [attribute === 'enableDnsSupport' ? 'EnableDnsSupport' : 'EnableDnsHostnames']: { Value: value },
@@ -189,6 +193,7 @@ export function setVpcDnsAttribute(
  * made in the console. Idempotent: a group with the id is kept as it is. Returns whether it was added.
  */
 export function seedSecurityGroup(cloud: SimCloud, id: string, vpcId: string): boolean {
+  cloud.touch(); // changes the network outside a call: the next tick looks at every model
   const m = ec2Of(cloud);
   if (m.state.securityGroups[id]) return false;
   m.state.securityGroups[id] = {
@@ -212,6 +217,7 @@ const ISOLATED_FROM = 'kpo:sim-isolated-from';
  * way to the internet while the other subnets keep theirs. Returns the new table's id.
  */
 export function isolateSubnet(cloud: SimCloud, subnetId: string): string {
+  cloud.touch(); // changes the network outside a call: the next tick looks at every model
   const m = ec2Of(cloud);
   const s = m.vpcs.subnetRecord(subnetId);
   const net = m.state.net;
@@ -233,6 +239,7 @@ export function isolateSubnet(cloud: SimCloud, subnetId: string): string {
 
 /** Every subnet `isolateSubnet` moved in the VPC goes back to the table it used before; returns how many. */
 export function rejoinSubnets(cloud: SimCloud, vpcId: string): number {
+  cloud.touch(); // changes the network outside a call: the next tick looks at every model
   const m = ec2Of(cloud);
   const net = m.state.net;
   let n = 0;

@@ -121,8 +121,8 @@ export class EcsModel implements TaggableModel, EcsDataPlane {
     }
   }
 
-  tick(now: number): void {
-    tickEcs(this.sim, now);
+  tick(now: number): number {
+    return tickEcs(this.sim, now);
   }
 
   taggedResources(): TaggedResource[] {

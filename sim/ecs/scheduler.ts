@@ -283,8 +283,11 @@ function drainDue(sim: EcsSim, svc: ServiceRecord): number | undefined {
   return Math.max(svc.drainingSince + sim.timings.drainMs, ...ts.map((t) => t.stoppedAt ?? 0));
 }
 
-/** Applies every transition due by `now`, in time order (each may start the next, e.g. a replacement). */
-export function tickEcs(sim: EcsSim, now: number): void {
+/**
+ * Applies every transition due by `now`, in time order (each may start the next, e.g. a replacement).
+ * Returns when the next one falls due (a task's transition, a draining service's end, a stopped task's expiry).
+ */
+export function tickEcs(sim: EcsSim, now: number): number {
   for (let guard = 0; guard < 100_000; guard++) {
     let task: TaskRecord | undefined;
     for (const t of Object.values(sim.state.tasks)) {
@@ -300,10 +303,17 @@ export function tickEcs(sim: EcsSim, now: number): void {
     else if (svc) svc.status = 'INACTIVE';
     else break;
   }
+  let next = Number.POSITIVE_INFINITY;
   for (const [arn, t] of Object.entries(sim.state.tasks)) {
     if (t.stoppedAt !== undefined && t.stoppedAt + STOPPED_TASK_RETENTION_MS <= now) {
       unindexTask(sim, t);
       delete sim.state.tasks[arn];
+    } else {
+      if (t.nextAt !== undefined) next = Math.min(next, t.nextAt);
+      if (t.stoppedAt !== undefined) next = Math.min(next, t.stoppedAt + STOPPED_TASK_RETENTION_MS);
     }
   }
+  for (const s of Object.values(sim.state.services))
+    if (s.status === 'DRAINING') next = Math.min(next, drainDue(sim, s) ?? next);
+  return next;
 }

@@ -19,11 +19,33 @@ const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date
 const PENDING = new Set(['PROVISIONING', 'PENDING']);
 const principal = (sim: EcsSim) => `arn:aws:iam::${sim.cloud.account}:root`;
 
+/** Tasks by service ARN and the task/service counts of each cluster: indexes, rebuilt only after a change. */
+function taskIndex(sim: EcsSim) {
+  return sim.cloud.derived('ecs:tasks-by-service', () => {
+    const byService = new Map<string, TaskRecord[]>();
+    const byCluster = new Map<string, { running: number; pending: number; services: number }>();
+    const cluster = (arn: string) => {
+      const c = byCluster.get(arn) ?? { running: 0, pending: 0, services: 0 };
+      byCluster.set(arn, c);
+      return c;
+    };
+    for (const t of Object.values(sim.state.tasks)) {
+      const list = byService.get(t.serviceArn);
+      if (list) list.push(t);
+      else byService.set(t.serviceArn, [t]);
+      if (t.lastStatus === 'RUNNING') cluster(t.clusterArn).running++;
+      else if (PENDING.has(t.lastStatus)) cluster(t.clusterArn).pending++;
+    }
+    for (const s of Object.values(sim.state.services)) if (s.status === 'ACTIVE') cluster(s.clusterArn).services++;
+    return { byService, byCluster };
+  });
+}
+
 function counts(sim: EcsSim, serviceArn: string, deploymentId?: string) {
   let running = 0;
   let pending = 0;
   let live = 0;
-  for (const t of Object.values(sim.state.tasks)) {
+  for (const t of taskIndex(sim).byService.get(serviceArn) ?? []) {
     if (t.serviceArn !== serviceArn || (deploymentId && t.deploymentId !== deploymentId)) continue;
     if (t.lastStatus === 'RUNNING') running++;
     else if (PENDING.has(t.lastStatus)) pending++;
@@ -33,14 +55,8 @@ function counts(sim: EcsSim, serviceArn: string, deploymentId?: string) {
 }
 
 export function clusterShape(sim: EcsSim, c: ClusterRecord, withTags: boolean): Cluster {
-  let running = 0;
-  let pending = 0;
-  for (const t of Object.values(sim.state.tasks)) {
-    if (t.clusterArn !== c.arn) continue;
-    if (t.lastStatus === 'RUNNING') running++;
-    else if (PENDING.has(t.lastStatus)) pending++;
-  }
-  const services = Object.values(sim.state.services).filter((s) => s.clusterArn === c.arn && s.status === 'ACTIVE');
+  const n = taskIndex(sim).byCluster.get(c.arn);
+  const [running, pending, services] = [n?.running ?? 0, n?.pending ?? 0, { length: n?.services ?? 0 }];
   return {
     clusterArn: c.arn,
     clusterName: c.name,

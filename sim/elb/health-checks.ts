@@ -244,7 +244,8 @@ export class ElbHealthChecks {
     }
   }
 
-  tick(now: number): void {
+  /** Runs the checks due by `now`; returns when the next one falls due (the heap's top). */
+  tick(now: number): number {
     this.build();
     this.recheckOnChange(now);
     for (let next = this.heap.peek(); next && next.at <= now; next = this.heap.peek()) {
@@ -263,6 +264,7 @@ export class ElbHealthChecks {
         this.check(tg, t, next.at);
       }
     }
+    return this.heap.peek()?.at ?? Number.POSITIVE_INFINITY;
   }
 
   /** The nodes of the load balancers whose listeners forward to the group. */

@@ -19,6 +19,7 @@ import {
   NOT_HANDLED,
   normaliseActions,
   page,
+  pickVisible,
   type ElbHost,
 } from './state.js';
 
@@ -117,18 +118,21 @@ export class ElbListeners {
         'Listener ARNs and a load balancer ARN cannot be specified at the same time',
       );
     }
-    const visible = Object.values(this.all)
-      .filter((l) => this.m.cloud.visible(l.createdAt))
-      .sort((a, b) => a.port - b.port || a.arn.localeCompare(b.arn));
+    const isVisible = (l: ListenerRecord) => this.m.cloud.visible(l.createdAt);
+    const order = (a: ListenerRecord, b: ListenerRecord) => a.port - b.port || a.arn.localeCompare(b.arn);
+    const byArn = (arn: string) => (this.all[arn] ? [this.all[arn]] : undefined);
     let selected: ListenerRecord[];
     if (input.LoadBalancerArn) {
       const lb = this.m.loadBalancer(input.LoadBalancerArn, true);
-      selected = visible.filter((l) => l.loadBalancerArn === lb.arn);
+      const arnsOfLb = this.m.forwarding().listenersByLb.get(lb.arn) ?? [];
+      selected = arnsOfLb
+        .flatMap((arn) => byArn(arn) ?? [])
+        .filter(isVisible)
+        .sort(order);
     } else {
-      if (!arns.every((a) => visible.some((l) => l.arn === a))) {
-        throw this.m.fail('ListenerNotFoundException', 'One or more listeners not found');
-      }
-      selected = visible.filter((l) => arns.includes(l.arn));
+      const found = pickVisible(arns, byArn, isVisible, order);
+      if (!found) throw this.m.fail('ListenerNotFoundException', 'One or more listeners not found');
+      selected = found;
     }
     const p = page(selected, input.Marker, input.PageSize);
     if (!p) throw this.m.fail('ValidationError', 'Invalid Marker or PageSize');

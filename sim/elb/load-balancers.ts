@@ -10,7 +10,16 @@ import type {
   SetSecurityGroupsInput,
   SetSubnetsInput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { createTags, type LoadBalancerRecord, lbShape, NOT_HANDLED, nameProblem, page, type ElbHost } from './state.js';
+import {
+  createTags,
+  type LoadBalancerRecord,
+  lbShape,
+  NOT_HANDLED,
+  nameProblem,
+  page,
+  pickVisible,
+  type ElbHost,
+} from './state.js';
 
 const ZONES = 'abcdef';
 
@@ -139,19 +148,20 @@ export class ElbLoadBalancers {
         'Load balancer names and load balancer ARNs cannot be specified at the same time',
       );
     }
-    const visible = Object.values(this.all)
-      .filter((lb) => this.m.cloud.visible(lb.createdAt))
-      .sort((a, b) => a.createdAt - b.createdAt || a.arn.localeCompare(b.arn));
-    let selected = visible;
+    const isVisible = (lb: LoadBalancerRecord) => this.m.cloud.visible(lb.createdAt);
+    const order = (a: LoadBalancerRecord, b: LoadBalancerRecord) =>
+      a.createdAt - b.createdAt || a.arn.localeCompare(b.arn);
+    let selected: LoadBalancerRecord[];
     if (names.length > 0 || arns.length > 0) {
-      const wanted = names.length > 0 ? names : arns;
-      const key = (lb: LoadBalancerRecord) => (names.length > 0 ? lb.name : lb.arn);
+      const byArn = (arn: string) => (this.all[arn] ? [this.all[arn]] : undefined);
+      const found =
+        names.length > 0
+          ? pickVisible(names, (n) => this.m.byName('load-balancers', this.all).get(n), isVisible, order)
+          : pickVisible(arns, byArn, isVisible, order);
       // Any name or ARN that does not exist fails the whole call (API_DescribeLoadBalancers.html, Errors).
-      if (!wanted.every((w) => visible.some((lb) => key(lb) === w))) {
-        throw this.m.fail('LoadBalancerNotFoundException', 'One or more load balancers not found');
-      }
-      selected = visible.filter((lb) => wanted.includes(key(lb)));
-    }
+      if (!found) throw this.m.fail('LoadBalancerNotFoundException', 'One or more load balancers not found');
+      selected = found;
+    } else selected = Object.values(this.all).filter(isVisible).sort(order);
     const p = page(selected, input.Marker, input.PageSize);
     if (!p) throw this.m.fail('ValidationError', 'Invalid Marker or PageSize');
     return { LoadBalancers: p.items.map(lbShape), ...(p.next ? { NextMarker: p.next } : {}) };

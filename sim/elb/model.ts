@@ -170,10 +170,48 @@ export class ElbV2Model implements ElbModel, ElbHost {
 
   /** Load balancers with a listener that forwards to the target group. */
   loadBalancerArnsOf(targetGroupArn: string): string[] {
-    const lbs = Object.values(this.state.listeners)
-      .filter((l) => forwardTargets(l.defaultActions).includes(targetGroupArn))
-      .map((l) => l.loadBalancerArn);
-    return [...new Set(lbs)].sort();
+    return [...(this.forwarding().lbsByTargetGroup.get(targetGroupArn) ?? [])];
+  }
+
+  /** Target group ARNs the load balancer's listeners forward to. */
+  targetGroupArnsOf(loadBalancerArn: string): string[] {
+    return [...(this.forwarding().targetGroupsByLb.get(loadBalancerArn) ?? [])];
+  }
+
+  /** Which load balancers forward to which target groups (listeners' default actions), and listeners by load balancer. */
+  forwarding() {
+    return this.cloud.derived('elbv2:forwarding', () => {
+      const lbsByTargetGroup = new Map<string, string[]>();
+      const targetGroupsByLb = new Map<string, string[]>();
+      const listenersByLb = new Map<string, string[]>();
+      const add = (m: Map<string, string[]>, k: string, v: string) => {
+        const list = m.get(k);
+        if (!list) m.set(k, [v]);
+        else if (!list.includes(v)) list.push(v);
+      };
+      for (const l of Object.values(this.state.listeners)) {
+        add(listenersByLb, l.loadBalancerArn, l.arn);
+        for (const tg of forwardTargets(l.defaultActions)) {
+          add(lbsByTargetGroup, tg, l.loadBalancerArn);
+          add(targetGroupsByLb, l.loadBalancerArn, tg);
+        }
+      }
+      for (const list of lbsByTargetGroup.values()) list.sort();
+      return { lbsByTargetGroup, targetGroupsByLb, listenersByLb };
+    });
+  }
+
+  /** Records of `all` by name (names are unique per account and Region, kept as lists all the same). */
+  byName<T extends { name: string }>(key: string, all: Record<string, T>): Map<string, T[]> {
+    return this.cloud.derived(`elbv2:by-name:${key}`, () => {
+      const m = new Map<string, T[]>();
+      for (const r of Object.values(all)) {
+        const list = m.get(r.name);
+        if (list) list.push(r);
+        else m.set(r.name, [r]);
+      }
+      return m;
+    });
   }
 
   /** Every tag-bearing resource by ARN (the Tagging API and AddTags/DescribeTags address them alike). */
@@ -222,12 +260,17 @@ export class ElbV2Model implements ElbModel, ElbHost {
     };
   }
 
-  tick(now: number): void {
+  /** Applies due transitions; returns when the next falls due (a load balancer, a target, a released group). */
+  tick(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
     for (const lb of Object.values(this.state.loadBalancers)) {
       if (lb.state === 'provisioning' && now >= lb.activeAt) lb.state = 'active';
+      else if (lb.state === 'provisioning') next = Math.min(next, lb.activeAt);
     }
-    this.targetGroups.tick(now);
+    next = Math.min(next, this.targetGroups.tick(now));
     this.state.releasing = this.state.releasing.filter((r) => r.until > now);
+    for (const r of this.state.releasing) next = Math.min(next, r.until);
+    return next;
   }
 
   targetGroupHasLoadBalancer(targetGroupArn: string): boolean {

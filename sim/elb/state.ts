@@ -103,6 +103,30 @@ export interface ElbHost {
   targetGroup(arn: string | undefined, visibleOnly?: boolean): TargetGroupRecord;
   listener(arn: string | undefined, visibleOnly?: boolean): ListenerRecord;
   loadBalancerArnsOf(targetGroupArn: string): string[];
+  /** Target groups a load balancer's listeners forward to (an index, not a scan). */
+  targetGroupArnsOf(loadBalancerArn: string): string[];
+  /** Listener ARNs by load balancer and the forwarding indexes (rebuilt only after a change). */
+  forwarding(): { listenersByLb: Map<string, string[]> };
+  byName<T extends { name: string }>(key: string, all: Record<string, T>): Map<string, T[]>;
+}
+
+/**
+ * The records `wanted` names (by key), visible now, in `order`; undefined when one is missing or not visible yet
+ * (the whole call fails then, as AWS's Describe* do). Lookups go through an index: no scan of every record.
+ */
+export function pickVisible<T>(
+  wanted: readonly string[],
+  lookup: (key: string) => readonly T[] | undefined,
+  visible: (r: T) => boolean,
+  order: (a: T, b: T) => number,
+): T[] | undefined {
+  const found = new Set<T>();
+  for (const w of wanted) {
+    const hits = (lookup(w) ?? []).filter(visible);
+    if (hits.length === 0) return undefined;
+    for (const h of hits) found.add(h);
+  }
+  return [...found].sort(order);
 }
 
 export const emptyElbState = (): ElbV2State => ({ loadBalancers: {}, targetGroups: {}, listeners: {}, releasing: [] });

@@ -17,6 +17,7 @@ import type {
 import { canonicalJson as stableJson } from '../../lib/canonical.js';
 import {
   createTags,
+  pickVisible,
   type HealthCheckRecord,
   NOT_HANDLED,
   nameProblem,
@@ -162,21 +163,26 @@ export class ElbTargetGroups {
         'Target group names, target group ARNs, and a load balancer ARN cannot be specified at the same time',
       );
     }
-    const visible = Object.values(this.all)
-      .filter((tg) => this.m.cloud.visible(tg.createdAt))
-      .sort((a, b) => a.createdAt - b.createdAt || a.arn.localeCompare(b.arn));
-    let selected = visible;
+    const isVisible = (tg: TargetGroupRecord) => this.m.cloud.visible(tg.createdAt);
+    const order = (a: TargetGroupRecord, b: TargetGroupRecord) =>
+      a.createdAt - b.createdAt || a.arn.localeCompare(b.arn);
+    const byArn = (arn: string) => (this.all[arn] ? [this.all[arn]] : undefined);
+    let selected: TargetGroupRecord[];
     if (input.LoadBalancerArn) {
       const lb = this.m.loadBalancer(input.LoadBalancerArn, true);
-      selected = visible.filter((tg) => this.m.loadBalancerArnsOf(tg.arn).includes(lb.arn));
+      selected = this.m
+        .targetGroupArnsOf(lb.arn)
+        .flatMap((arn) => byArn(arn) ?? [])
+        .filter(isVisible)
+        .sort(order);
     } else if (names.length > 0 || arns.length > 0) {
-      const wanted = names.length > 0 ? names : arns;
-      const key = (tg: TargetGroupRecord) => (names.length > 0 ? tg.name : tg.arn);
-      if (!wanted.every((w) => visible.some((tg) => key(tg) === w))) {
-        throw this.m.fail('TargetGroupNotFoundException', 'One or more target groups not found');
-      }
-      selected = visible.filter((tg) => wanted.includes(key(tg)));
-    }
+      const found =
+        names.length > 0
+          ? pickVisible(names, (n) => this.m.byName('target-groups', this.all).get(n), isVisible, order)
+          : pickVisible(arns, byArn, isVisible, order);
+      if (!found) throw this.m.fail('TargetGroupNotFoundException', 'One or more target groups not found');
+      selected = found;
+    } else selected = Object.values(this.all).filter(isVisible).sort(order);
     const p = page(selected, input.Marker, input.PageSize);
     if (!p) throw this.m.fail('ValidationError', 'Invalid Marker or PageSize');
     return { TargetGroups: p.items.map((tg) => this.shape(tg)), ...(p.next ? { NextMarker: p.next } : {}) };
@@ -267,8 +273,9 @@ export class ElbTargetGroups {
     return { TargetHealthDescriptions: out };
   }
 
-  tick(now: number): void {
-    this.checks.tick(now);
+  /** Applies due target transitions (health checks, draining); returns when the next falls due. */
+  tick(now: number): number {
+    return this.checks.tick(now);
   }
 
   targetState(targetGroupArn: string, ip: string, port: number): string | undefined {

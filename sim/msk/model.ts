@@ -138,10 +138,16 @@ export class KafkaModel implements TaggableModel, KafkaBrokers {
     }
   }
 
-  tick(now: number): void {
+  /** Applies due cluster and configuration transitions; returns when the next falls due. */
+  tick(now: number): number {
     const { state } = this.sim;
+    let next = Number.POSITIVE_INFINITY;
     for (const c of Object.values(state.clusters)) {
-      if (c.transitionAt === undefined || c.transitionAt > now) continue;
+      if (c.transitionAt === undefined) continue;
+      if (c.transitionAt > now) {
+        next = Math.min(next, c.transitionAt);
+        continue;
+      }
       if (c.state === 'DELETING') {
         releaseBrokerNodes(this.sim, c);
         delete state.clusters[c.arn];
@@ -161,13 +167,18 @@ export class KafkaModel implements TaggableModel, KafkaBrokers {
       c.transitionAt = undefined;
     }
     for (const cfg of Object.values(state.configurations)) {
-      if (cfg.state !== 'DELETING' || cfg.deleteAt === undefined || cfg.deleteAt > now) continue;
+      if (cfg.state !== 'DELETING' || cfg.deleteAt === undefined) continue;
+      if (cfg.deleteAt > now) {
+        next = Math.min(next, cfg.deleteAt);
+        continue;
+      }
       if (cfg.failDelete) {
         cfg.state = 'DELETE_FAILED';
         cfg.deleteAt = undefined;
         cfg.failDelete = false;
       } else delete state.configurations[cfg.arn];
     }
+    return next;
   }
 
   broker(host: string): FlowEndpoint | undefined {

@@ -94,7 +94,12 @@ describe('Lambda functions', () => {
       CONFIG_GRACE_MINUTES: '60',
       POWERTOOLS_SERVICE_NAME: 'kafka-playground-operator',
       POWERTOOLS_METRICS_NAMESPACE: 'KafkaPlaygroundOperator',
+      MAX_WORKERS: '10',
+      RESYNC_API_SHARE: '0.5',
+      RESYNC_FLOOR_MINUTES: '5',
     });
+    // No FLEET_SIZE by default: each container counts the table.
+    expect('FLEET_SIZE' in env).toBe(false);
     expect('QUEUE_URL' in env).toBe(name === 'reconcile-scheduled' || name === 'reconcile-stream');
   });
 

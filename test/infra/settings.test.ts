@@ -28,6 +28,9 @@ describe('Context settings', () => {
       schedulePeriodMinutes: 1,
       configGraceMinutes: 60,
       workerConcurrency: 10,
+      resyncApiSharePercent: 50,
+      resyncFloorMinutes: 5,
+      fleetSize: 0,
       alarmEmail: undefined,
       reserveConcurrency: true,
     });
@@ -70,6 +73,9 @@ describe('Context settings', () => {
       context: {
         ...cdkJsonContext(),
         workerConcurrency: 25,
+        resyncApiSharePercent: 40,
+        resyncFloorMinutes: 10,
+        fleetSize: 10000,
         schedulePeriodMinutes: 5,
         configGraceMinutes: 90,
         reserveConcurrency: false,
@@ -93,6 +99,13 @@ describe('Context settings', () => {
     for (const f of fns) {
       expect(f.Properties.ReservedConcurrentExecutions).toBeUndefined();
       expect(f.Properties.Environment.Variables.CONFIG_GRACE_MINUTES).toBe('90');
+      // The call budget: each process paces to 1/25 of the share; the resync period comes from share and fleet.
+      expect(f.Properties.Environment.Variables).toMatchObject({
+        MAX_WORKERS: '25',
+        RESYNC_API_SHARE: '0.4',
+        RESYNC_FLOOR_MINUTES: '10',
+        FLEET_SIZE: '10000',
+      });
     }
   });
 });

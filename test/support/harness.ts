@@ -41,6 +41,8 @@ export function createHarness(
     rateShare?: number;
     /** The network preflight the engine runs (none by default). */
     preflight?: NetworkPreflight;
+    /** The engine's periodic resync rule (the fleet budget's `ResyncSchedule.delay`); 5 minutes by default. */
+    resyncDelay?: (name: string, now: number) => number;
   } = {},
 ): Harness {
   const cloud = createSimCloud({ seed: 7, ...opts });
@@ -62,6 +64,7 @@ export function createHarness(
     owner: opts.owner ?? 'test',
     settings,
     ...(opts.preflight ? { preflight: opts.preflight } : {}),
+    ...(opts.resyncDelay ? { resyncDelay: opts.resyncDelay } : {}),
   });
   const h: Harness = {
     cloud,
