@@ -1,7 +1,9 @@
 /**
  * Time-to-Ready of the seed example in simulated time, driven like the deployment: a schedule tick every
- * 60 s runs a pass when the playground is due (status.nextReconcileAt), with realistic AWS durations.
+ * 60 s runs a pass when the playground is due (status.nextReconcileAt), with realistic AWS durations. The target
+ * is the critical path plus one schedule tick.
  */
+import { TARGET_HEALTH_CHECK } from '../schemas/catalog.js';
 import { createHarness, loadExample } from '../test/support/harness.js';
 
 export const MSK_CREATE_MS = 20 * 60_000;
@@ -33,7 +35,10 @@ export async function timeToReady(): Promise<{
       passes++;
       const r = await h.pass(doc.metadata.name);
       if (r.outcome === 'ready') {
-        const criticalPathMs = MSK_CREATE_MS + TASK_START_MS;
+        // What Ready waits for: the brokers, then the tasks (created once the bootstrap brokers are known), then
+        // each exposed target's first passing health check, one interval after its registration (a new target
+        // needs one passing check: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html).
+        const criticalPathMs = MSK_CREATE_MS + TASK_START_MS + TARGET_HEALTH_CHECK.intervalSeconds * 1000;
         return { readyMs: h.cloud.clock.now() - start, criticalPathMs, targetMs: criticalPathMs + SCHEDULE_MS, passes };
       }
     }
