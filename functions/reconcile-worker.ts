@@ -3,7 +3,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deadlineOf, lazyRuntime, logger, metrics, type RuntimeFactory, recordResult } from './runtime/lambda.js';
+import {
+  deadlineOf,
+  hasTimeForPass,
+  lazyRuntime,
+  logger,
+  metrics,
+  type RuntimeFactory,
+  recordResult,
+} from './runtime/lambda.js';
 
 export { createRuntime } from './runtime/lambda.js';
 
@@ -21,6 +29,13 @@ export function createHandler(factory?: RuntimeFactory) {
       }
       if (typeof name !== 'string' || name === '') {
         logger.warn('dropping a message without a playground name', { messageId: record.messageId });
+        continue;
+      }
+      if (!hasTimeForPass(context)) {
+        // No time left for another pass before Lambda's timeout: hand the record back to SQS (redelivered after
+        // its visibility timeout) rather than start a pass that would be cut off mid-way.
+        logger.warn('no time left for a pass: returning the record to the queue', { playground: name });
+        failures.push({ itemIdentifier: record.messageId });
         continue;
       }
       const started = rt.clock.now();

@@ -159,7 +159,7 @@ export class Aws {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.opts.limiter?.acquire(service, operation, this.opts.signal);
+        await this.opts.limiter?.acquire(service, operation, this.opts.signal, this.opts.deadline);
         const out = await client.send(command, this.opts.signal ? { abortSignal: this.opts.signal } : undefined);
         this.opts.onCall?.({ service, operation, mutating, ok: true, attempts: attempt });
         return out;

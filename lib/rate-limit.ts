@@ -6,6 +6,7 @@
  * container); with N concurrent workers, give each 1/N of the account's rate (`scale`).
  */
 import type { Clock } from './clock.js';
+import { AwsThrottledError } from './errors.js';
 
 export interface BucketSpec {
   burst: number;
@@ -83,12 +84,25 @@ export class RateLimiter {
     this.buckets = new TokenBuckets(() => clock.now());
   }
 
-  /** Waits (on the clock) until the call's category has a token. */
-  async acquire(service: string, operation: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits (on the clock) until the call's category has a token. With a deadline (the pass's), a wait that would
+   * end after it is not started: the call fails as throttled (client-side), so the pass stops in time and writes
+   * its status, and the next pass carries on — a Lambda worker never runs into its own timeout while pacing.
+   */
+  async acquire(service: string, operation: string, signal?: AbortSignal, deadline?: number): Promise<void> {
     const category = rateCategory(service, operation);
     for (;;) {
       const wait = this.buckets.tryTake(category, this.limits);
       if (wait === 0) return;
+      if (deadline !== undefined && this.clock.now() + wait > deadline) {
+        throw new AwsThrottledError(
+          `${service}:${operation} paced: this worker's share of the ${category} rate has no token before the pass deadline`,
+          {
+            awsError: 'ClientSidePacing',
+            hint: 'transient: the pass stops here and the next pass continues (raise AWS_RATE_SHARE or lower MAX_WORKERS for faster creation)',
+          },
+        );
+      }
       await this.clock.sleep(wait, signal);
     }
   }

@@ -77,7 +77,12 @@ export function lazyRuntime(factory?: RuntimeFactory): LazyRuntime {
 }
 
 /** The pass must finish this long before Lambda's own timeout. */
-const MARGIN_MS = 5_000;
+export const MARGIN_MS = 5_000;
+
+/** Whether the invocation still has time for a pass beyond the margin (always, outside Lambda). */
+export function hasTimeForPass(context: Pick<Context, 'getRemainingTimeInMillis'> | undefined): boolean {
+  return !context?.getRemainingTimeInMillis || context.getRemainingTimeInMillis() > MARGIN_MS;
+}
 
 export function deadlineOf(
   context: Pick<Context, 'getRemainingTimeInMillis'> | undefined,

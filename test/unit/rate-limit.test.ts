@@ -35,4 +35,18 @@ describe('client-side rate limiting', () => {
     await limiter.acquire('ecs', 'DescribeClusters');
     expect(clock.now()).toBe(200);
   });
+
+  it('does not start a wait that would end after the pass deadline: the call fails as throttled, without a token taken', async () => {
+    // Prepare: one token a second, the burst spent
+    const clock = new VirtualClock(0);
+    const limiter = new RateLimiter(clock, { limits: { 'elbv2:write': { burst: 1, refillPerSecond: 1 } } });
+    await limiter.acquire('elbv2', 'CreateListener', undefined, 10_000);
+    // Act: a wait of 1 s with 500 ms left, then one with the deadline further out
+    const late = limiter.acquire('elbv2', 'CreateListener', undefined, 500);
+    // Assess
+    await expect(late).rejects.toMatchObject({ name: 'AwsThrottledError', awsError: 'ClientSidePacing' });
+    expect(clock.now()).toBe(0);
+    await limiter.acquire('elbv2', 'CreateListener', undefined, 5_000);
+    expect(clock.now()).toBe(1000);
+  });
 });
