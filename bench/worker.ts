@@ -5,7 +5,7 @@
  * at a moto server this benchmark starts on a free port and stops afterwards. Nothing but the bundle and the
  * probe is in the child: the cloud (moto) is another process, as AWS is for a deployed worker.
  *
- * Moto holds a DynamoDB table with a batch of external-Kafka playgrounds (the example) on a moto VPC the
+ * Moto holds a DynamoDB table with a batch of external-Kafka playgrounds (the example), each on a moto VPC the
  * network preflight passes (DNS attributes, an internet gateway on the main route table, assignPublicIp). The
  * handler is invoked with one SQS event of WORKER_BATCH_SIZE records (infra/triggers.ts), one per playground,
  * PASSES times, so the passes create the playgrounds' resources and then find them. Reported: RSS after init
@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import {
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
@@ -83,6 +84,11 @@ export interface WorkerFootprint {
   peakHeapMb: number;
   /** Records that ended in a batch item failure, over all invocations. */
   failures: number;
+  /** Playgrounds of the batch whose ECS cluster moto holds after the invocations, with their ECS services. */
+  clusters: number;
+  services: number;
+  /** Phases of the batch's playgrounds after the invocations (status.phase → count). */
+  phases: Record<string, number>;
   /** Wall time of each invocation against moto (not a target; moto is on the same machine). */
   wallMs: number[];
 }
@@ -139,15 +145,15 @@ async function stopMoto(child: ChildProcess): Promise<void> {
 }
 
 /** A VPC in moto that the network preflight passes: DNS on, two subnets, 0.0.0.0/0 to an internet gateway. */
-async function network(ec2: EC2Client): Promise<{ vpcId: string; subnetIds: string[] }> {
-  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.70.0.0/16' }));
+async function network(ec2: EC2Client, octet: number): Promise<{ vpcId: string; subnetIds: string[] }> {
+  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16` }));
   const vpcId = vpc.Vpc?.VpcId ?? '';
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
   const subnetIds: string[] = [];
   for (const [i, az] of ['a', 'b'].entries()) {
     const subnet = await ec2.send(
-      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.70.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }),
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${octet}.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }),
     );
     subnetIds.push(subnet.Subnet?.SubnetId ?? '');
   }
@@ -196,24 +202,32 @@ function workerEnvironment(endpoint: string): Record<string, string> {
   };
 }
 
-export async function workerFootprint(): Promise<WorkerFootprint> {
-  // The bundle of this checkout (as the cold-start benchmark does, build it rather than trust an old dist/).
-  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
-  if (built.status !== 0 || !existsSync('dist/reconcile-worker/index.mjs'))
-    throw new Error(`node scripts/build.mjs failed: ${built.stderr.slice(-2000)}`);
+/**
+ * `build: 'always'` (the benchmark) builds the bundle of this checkout rather than trust an old dist/, as the
+ * cold-start benchmark does; `'if-missing'` (the test) leaves a dist/ other tests may be importing alone.
+ */
+export async function workerFootprint(o: { build?: 'always' | 'if-missing' } = {}): Promise<WorkerFootprint> {
+  if (o.build !== 'if-missing' || !existsSync('dist/reconcile-worker/index.mjs')) {
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
+    if (built.status !== 0 || !existsSync('dist/reconcile-worker/index.mjs'))
+      throw new Error(`node scripts/build.mjs failed: ${built.stderr.slice(-2000)}`);
+  }
   const moto = await startMoto();
   const dir = mkdtempSync(join(tmpdir(), 'kpo-worker-'));
   try {
     const options = { region: 'us-east-1', endpoint: moto.url, credentials: CREDENTIALS };
     const dynamo = new DynamoDBClient(options);
     await createPlaygroundTable(dynamo, TABLE);
-    const net = await network(new EC2Client(options));
+    const ec2 = new EC2Client(options);
     const store = new DynamoStore({ client: dynamo, tableName: TABLE });
     const base = parseDocument(readFileSync('examples/external-kafka.yaml')) as Record<string, unknown> & {
       spec: { network: Record<string, unknown> };
     };
     const names = Array.from({ length: WORKER_BATCH_SIZE }, (_, i) => `worker-${i}`);
-    for (const name of names) {
+    for (const [i, name] of names.entries()) {
+      // A VPC each: moto answers ConflictingDomainExists to a second private DNS namespace on one VPC, even
+      // under another name, and the batch would then stop at its Cloud Map namespaces.
+      const net = await network(ec2, 70 + i);
       const doc = structuredClone(base);
       doc.metadata = { name };
       doc.spec.network = { ...doc.spec.network, ...net, securityGroupIds: [], assignPublicIp: true };
@@ -265,6 +279,21 @@ export async function workerFootprint(): Promise<WorkerFootprint> {
     });
     const crashed = report.invocations.find((i) => i.error);
     if (crashed) throw new Error(`the worker's handler threw: ${crashed.error}`);
+    const phases: Record<string, number> = {};
+    for (const name of names) {
+      const phase = String((await store.get(name))?.status?.phase ?? 'none');
+      phases[phase] = (phases[phase] ?? 0) + 1;
+    }
+    // What the passes created: one cluster per playground of the batch, and its services.
+    const ecs = new ECSClient(options);
+    const clusterArns = ((await ecs.send(new ListClustersCommand({}))).clusterArns ?? []).filter((a) =>
+      names.some((n) => a.includes(`/kpo-${n}-`)),
+    );
+    let services = 0;
+    for (const cluster of clusterArns) {
+      const found = await ecs.send(new DescribeServicesCommand({ cluster, services: ['schema-registry', 'kafka-ui'] }));
+      services += (found.services ?? []).filter((s) => s.status === 'ACTIVE').length;
+    }
     return {
       batch: WORKER_BATCH_SIZE,
       passes: report.invocations.length,
@@ -277,6 +306,9 @@ export async function workerFootprint(): Promise<WorkerFootprint> {
       heapPerPassMb: Math.max(...report.invocations.map((i) => Math.round((i.peakHeapMb - i.heapBeforeMb) * 10) / 10)),
       peakHeapMb: Math.max(...report.invocations.map((i) => i.peakHeapMb)),
       failures: report.invocations.reduce((n, i) => n + (i.result?.batchItemFailures.length ?? 0), 0),
+      phases,
+      clusters: clusterArns.length,
+      services,
       wallMs: report.invocations.map((i) => i.wallMs),
     };
   } finally {
