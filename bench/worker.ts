@@ -11,7 +11,7 @@
  * PASSES times, so the passes create the playgrounds' resources and then find them. Reported: RSS after init
  * (before any invocation), the peak RSS over the child's life (VmHWM), and the heap: the handler reconciles its
  * records one after another, so the peak heap while an invocation runs minus the heap before it is what one
- * pass holds on top of the process at rest.
+ * pass holds on top of the process at rest (an upper bound: no GC is forced, so garbage not yet collected counts).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
