@@ -20,6 +20,9 @@ import type { OperatorQueues } from './queues.js';
  * CloudTrail events reach EventBridge best-effort and only with a trail enabled
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html).
  */
+/** Messages per reconcile-worker invocation (the work queue's event source mapping). */
+export const WORKER_BATCH_SIZE = 10;
+
 export const TAMPER_EVENT_NAMES = [
   // ECS (`cluster`, `service` request parameters)
   'DeleteService',
@@ -116,7 +119,7 @@ export class OperatorTriggers extends Construct {
 
     fn['reconcile-worker'].addEventSource(
       new SqsEventSource(queues.work, {
-        batchSize: 10,
+        batchSize: WORKER_BATCH_SIZE,
         reportBatchItemFailures: true,
         maxConcurrency: settings.workerConcurrency,
       }),
