@@ -10,7 +10,7 @@
  * - DeleteService: refused above 0 tasks without `force`; ACTIVE → DRAINING → INACTIVE.
  * - DescribeServices: at most 10 per call, unknown names come back as MISSING failures.
  */
-import { markDraining, serviceTasks } from './task-index.js';
+import { addService, markDraining, serviceTasks } from './task-index.js';
 import { createHash } from 'node:crypto';
 import type {
   CreateServiceRequest,
@@ -99,6 +99,7 @@ export function createService(sim: EcsSim, input: CreateServiceRequest) {
     healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
   };
   sim.state.services[arn] = svc;
+  addService(sim, svc);
   if (clientToken !== undefined) sim.state.tokens[clientToken] = { serviceArn: arn, paramsHash, createdAt: now };
   startDeployment(sim, svc, config, now);
   schedule(sim, svc, now);

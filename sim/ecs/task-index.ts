@@ -91,6 +91,8 @@ export interface EcsIndex {
   expiryQueued: Map<string, number>;
   /** Services that are DRAINING (they become INACTIVE once drained). */
   draining: Set<string>;
+  /** Service ARNs per cluster (any status). */
+  servicesByCluster: Map<string, Set<string>>;
 }
 
 const EMPTY = new Map<string, TaskRecord>();
@@ -117,11 +119,36 @@ export function ecsIndex(sim: EcsSim): EcsIndex {
     expiry: new DueHeap(),
     expiryQueued: new Map(),
     draining: new Set(),
+    servicesByCluster: new Map(),
   };
   sim.index = idx;
   for (const t of Object.values(sim.state.tasks)) addTask(sim, t);
-  for (const s of Object.values(sim.state.services)) if (s.status === 'DRAINING') idx.draining.add(s.arn);
+  for (const s of Object.values(sim.state.services)) {
+    addService(sim, s);
+    if (s.status === 'DRAINING') idx.draining.add(s.arn);
+  }
   return idx;
+}
+
+/** A service was put in `state.services`. */
+export function addService(sim: EcsSim, svc: ServiceRecord): void {
+  const m = ecsIndex(sim).servicesByCluster;
+  let set = m.get(svc.clusterArn);
+  if (!set) {
+    set = new Set();
+    m.set(svc.clusterArn, set);
+  }
+  set.add(svc.arn);
+}
+
+/** The cluster's services (any status). */
+export function clusterServices(sim: EcsSim, clusterArn: string): ServiceRecord[] {
+  const out: ServiceRecord[] = [];
+  for (const arn of ecsIndex(sim).servicesByCluster.get(clusterArn) ?? []) {
+    const s = sim.state.services[arn];
+    if (s) out.push(s);
+  }
+  return out;
 }
 
 /** A task was added to `state.tasks` (at its end). */
