@@ -9,6 +9,7 @@
  *   resolves to its latest ACTIVE revision; deregistered revisions are INACTIVE but still describable
  *   (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
  */
+import { clusterTasks } from './task-index.js';
 import type {
   CapacityProviderStrategyItem,
   CreateClusterRequest,
@@ -100,7 +101,7 @@ export function deleteCluster(sim: EcsSim, ref: string | undefined) {
   if (services.length > 0) {
     throw ecsError(sim, 'ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
   }
-  if (Object.values(sim.state.tasks).some((t) => t.clusterArn === c.arn && t.lastStatus !== 'STOPPED')) {
+  if ([...clusterTasks(sim, c.arn)].some((t) => t.lastStatus !== 'STOPPED')) {
     throw ecsError(sim, 'ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
   }
   c.status = 'INACTIVE';

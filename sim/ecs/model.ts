@@ -51,6 +51,7 @@ import { describeTasks, listTagsForResource, listTasks, stopTask, tagResource, u
 import type { EcsDataPlane, TaggableModel, TaggedResource, TaskProbe } from '../core/types.js';
 import { type ImageFault, probe, taskAt } from './dataplane.js';
 import { targetHealthChanged } from './scheduler.js';
+import { serviceTasks } from './task-index.js';
 
 export type { EcsTimings } from './state.js';
 
@@ -150,6 +151,7 @@ export class EcsModel implements TaggableModel, EcsDataPlane {
   restore(state: unknown): void {
     this.sim.state = structuredClone(state as EcsState);
     this.sim.byIp = undefined;
+    this.sim.index = undefined;
     this.faultsVersion++;
   }
 
@@ -222,8 +224,8 @@ export class EcsModel implements TaggableModel, EcsDataPlane {
 
   runningTasks(cluster: string, service: string): RunningTask[] {
     const svc = findService(this.sim, findCluster(this.sim, cluster), service);
-    return Object.values(this.sim.state.tasks)
-      .filter((t) => t.serviceArn === svc.arn && t.lastStatus === 'RUNNING')
+    return [...serviceTasks(this.sim, svc.arn)]
+      .filter((t) => t.lastStatus === 'RUNNING')
       .sort((a, b) => a.createdAt - b.createdAt || (a.arn < b.arn ? -1 : 1))
       .map((t) => ({
         taskArn: t.arn,

@@ -10,7 +10,6 @@ import {
   type DeploymentRecord,
   deploymentId,
   type EcsSim,
-  STOPPED_TASK_RETENTION_MS,
   type ServiceRecord,
   type TaskRecord,
 } from './state.js';
@@ -26,6 +25,17 @@ import {
 } from './task-life.js';
 import { kafkaGivesUpAt, pullProblem, releaseInterface, unindexTask } from './dataplane.js';
 import type { ElbModel } from '../core/types.js';
+import {
+  drainingServices,
+  markDraining,
+  peekDue,
+  peekExpiry,
+  queueTask,
+  removeTask,
+  serviceTasks,
+  takeDue,
+  takeExpiry,
+} from './task-index.js';
 
 export { requestStop } from './task-life.js';
 
@@ -33,8 +43,8 @@ const PENDING = new Set(['PROVISIONING', 'PENDING']);
 
 const primaryOf = (svc: ServiceRecord) => svc.deployments.find((d) => d.status === 'PRIMARY');
 const tasksOf = (sim: EcsSim, svc: ServiceRecord, dep?: string) =>
-  Object.values(sim.state.tasks)
-    .filter((t) => t.serviceArn === svc.arn && (!dep || t.deploymentId === dep))
+  [...serviceTasks(sim, svc.arn)]
+    .filter((t) => !dep || t.deploymentId === dep)
     .sort((a, b) => a.createdAt - b.createdAt || (a.arn < b.arn ? -1 : 1));
 
 /** Starts a new PRIMARY deployment with `config`; the previous one becomes ACTIVE and drains. */
@@ -190,6 +200,7 @@ function advance(sim: EcsSim, t: TaskRecord, at: number): void {
       Object.assign(t, { lastStatus: 'STOPPED', stoppedAt: at, nextAt: undefined });
       releaseInterface(sim, t);
   }
+  queueTask(sim, t);
   t.version++;
   emitTask(sim, t);
   if (svc) schedule(sim, svc, at);
@@ -246,6 +257,7 @@ function running(
     }
   }
   t.nextAt = [t.exitsAt, t.elbFailure?.at].filter((x): x is number => x !== undefined).sort((a, b) => a - b)[0];
+  queueTask(sim, t);
   return false;
 }
 
@@ -274,6 +286,7 @@ export function targetHealthChanged(
     }
   }
   t.nextAt = [t.exitsAt, t.elbFailure?.at].filter((x): x is number => x !== undefined).sort((a, b) => a - b)[0];
+  queueTask(sim, t);
 }
 
 function drainDue(sim: EcsSim, svc: ServiceRecord): number | undefined {
@@ -286,34 +299,33 @@ function drainDue(sim: EcsSim, svc: ServiceRecord): number | undefined {
 /**
  * Applies every transition due by `now`, in time order (each may start the next, e.g. a replacement).
  * Returns when the next one falls due (a task's transition, a draining service's end, a stopped task's expiry).
+ * The due queues of `task-index.ts` make this cost what falls due, not a scan of every task.
  */
 export function tickEcs(sim: EcsSim, now: number): number {
   for (let guard = 0; guard < 100_000; guard++) {
-    let task: TaskRecord | undefined;
-    for (const t of Object.values(sim.state.tasks)) {
-      if (t.nextAt !== undefined && t.nextAt <= now && (!task || t.nextAt < (task.nextAt ?? 0))) task = t;
-    }
+    const due = peekDue(sim);
+    const task = due && due.at <= now ? due : undefined;
     let svc: ServiceRecord | undefined;
     let svcAt = Number.POSITIVE_INFINITY;
-    for (const s of Object.values(sim.state.services)) {
-      const due = drainDue(sim, s);
-      if (due !== undefined && due <= now && due < svcAt) [svc, svcAt] = [s, due];
+    for (const s of drainingServices(sim)) {
+      const at = drainDue(sim, s);
+      if (at !== undefined && at <= now && at < svcAt) [svc, svcAt] = [s, at];
     }
-    if (task && (task.nextAt ?? 0) <= svcAt) advance(sim, task, task.nextAt ?? now);
-    else if (svc) svc.status = 'INACTIVE';
-    else break;
+    if (task && task.at <= svcAt) {
+      takeDue(sim, task.task);
+      advance(sim, task.task, task.at);
+    } else if (svc) {
+      svc.status = 'INACTIVE';
+      markDraining(sim, svc);
+    } else break;
   }
-  let next = Number.POSITIVE_INFINITY;
-  for (const [arn, t] of Object.entries(sim.state.tasks)) {
-    if (t.stoppedAt !== undefined && t.stoppedAt + STOPPED_TASK_RETENTION_MS <= now) {
-      unindexTask(sim, t);
-      delete sim.state.tasks[arn];
-    } else {
-      if (t.nextAt !== undefined) next = Math.min(next, t.nextAt);
-      if (t.stoppedAt !== undefined) next = Math.min(next, t.stoppedAt + STOPPED_TASK_RETENTION_MS);
-    }
+  for (let e = peekExpiry(sim); e && e.at <= now; e = peekExpiry(sim)) {
+    takeExpiry(sim, e.task);
+    unindexTask(sim, e.task);
+    removeTask(sim, e.task);
+    delete sim.state.tasks[e.task.arn];
   }
-  for (const s of Object.values(sim.state.services))
-    if (s.status === 'DRAINING') next = Math.min(next, drainDue(sim, s) ?? next);
+  let next = Math.min(peekDue(sim)?.at ?? Number.POSITIVE_INFINITY, peekExpiry(sim)?.at ?? Number.POSITIVE_INFINITY);
+  for (const s of drainingServices(sim)) next = Math.min(next, drainDue(sim, s) ?? next);
   return next;
 }

@@ -10,6 +10,7 @@
  * - DeleteService: refused above 0 tasks without `force`; ACTIVE → DRAINING → INACTIVE.
  * - DescribeServices: at most 10 per call, unknown names come back as MISSING failures.
  */
+import { addService, markDraining, serviceTasks } from './task-index.js';
 import { createHash } from 'node:crypto';
 import type {
   CreateServiceRequest,
@@ -98,6 +99,7 @@ export function createService(sim: EcsSim, input: CreateServiceRequest) {
     healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
   };
   sim.state.services[arn] = svc;
+  addService(sim, svc);
   if (clientToken !== undefined) sim.state.tokens[clientToken] = { serviceArn: arn, paramsHash, createdAt: now };
   startDeployment(sim, svc, config, now);
   schedule(sim, svc, now);
@@ -194,11 +196,10 @@ export function drainService(sim: EcsSim, svc: ServiceRecord, at: number): void 
   svc.drainingSince = at;
   svc.desiredCount = 0;
   svc.steady = false;
+  markDraining(sim, svc);
   const d = svc.deployments[0]?.id ?? '';
-  for (const t of Object.values(sim.state.tasks)) {
-    if (t.serviceArn === svc.arn)
-      requestStop(sim, t, at, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${d})`);
-  }
+  for (const t of [...serviceTasks(sim, svc.arn)])
+    requestStop(sim, t, at, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${d})`);
 }
 
 export function deleteService(sim: EcsSim, input: DeleteServiceRequest) {

@@ -3,6 +3,7 @@
  * `detail` of task state change events, which mirrors DescribeTasks with ISO timestamps
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html).
  */
+import { clusterServices, clusterTasks, serviceTasks } from './task-index.js';
 import type { Cluster, Deployment, Service, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import {
   type ClusterRecord,
@@ -19,33 +20,23 @@ const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date
 const PENDING = new Set(['PROVISIONING', 'PENDING']);
 const principal = (sim: EcsSim) => `arn:aws:iam::${sim.cloud.account}:root`;
 
-/** Tasks by service ARN and the task/service counts of each cluster: indexes, rebuilt only after a change. */
-function taskIndex(sim: EcsSim) {
-  return sim.cloud.derived('ecs:tasks-by-service', () => {
-    const byService = new Map<string, TaskRecord[]>();
-    const byCluster = new Map<string, { running: number; pending: number; services: number }>();
-    const cluster = (arn: string) => {
-      const c = byCluster.get(arn) ?? { running: 0, pending: 0, services: 0 };
-      byCluster.set(arn, c);
-      return c;
-    };
-    for (const t of Object.values(sim.state.tasks)) {
-      const list = byService.get(t.serviceArn);
-      if (list) list.push(t);
-      else byService.set(t.serviceArn, [t]);
-      if (t.lastStatus === 'RUNNING') cluster(t.clusterArn).running++;
-      else if (PENDING.has(t.lastStatus)) cluster(t.clusterArn).pending++;
-    }
-    for (const s of Object.values(sim.state.services)) if (s.status === 'ACTIVE') cluster(s.clusterArn).services++;
-    return { byService, byCluster };
-  });
+/** The task and service counts of a cluster, from the live indexes (see `task-index.ts`). */
+function clusterCounts(sim: EcsSim, clusterArn: string) {
+  let running = 0;
+  let pending = 0;
+  for (const t of clusterTasks(sim, clusterArn)) {
+    if (t.lastStatus === 'RUNNING') running++;
+    else if (PENDING.has(t.lastStatus)) pending++;
+  }
+  const services = clusterServices(sim, clusterArn).filter((s) => s.status === 'ACTIVE').length;
+  return { running, pending, services };
 }
 
 function counts(sim: EcsSim, serviceArn: string, deploymentId?: string) {
   let running = 0;
   let pending = 0;
   let live = 0;
-  for (const t of taskIndex(sim).byService.get(serviceArn) ?? []) {
+  for (const t of serviceTasks(sim, serviceArn)) {
     if (t.serviceArn !== serviceArn || (deploymentId && t.deploymentId !== deploymentId)) continue;
     if (t.lastStatus === 'RUNNING') running++;
     else if (PENDING.has(t.lastStatus)) pending++;
@@ -55,7 +46,7 @@ function counts(sim: EcsSim, serviceArn: string, deploymentId?: string) {
 }
 
 export function clusterShape(sim: EcsSim, c: ClusterRecord, withTags: boolean): Cluster {
-  const n = taskIndex(sim).byCluster.get(c.arn);
+  const n = clusterCounts(sim, c.arn);
   const [running, pending, services] = [n?.running ?? 0, n?.pending ?? 0, { length: n?.services ?? 0 }];
   return {
     clusterArn: c.arn,

@@ -13,6 +13,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import type { SimCloud } from '../core/cloud.js';
 import { canonicalJson as stableJson } from '../../lib/canonical.js';
+import type { EcsIndex } from './task-index.js';
 
 export interface EcsTimings {
   /** A task's PROVISIONING → RUNNING. */
@@ -197,6 +198,8 @@ export interface EcsSim {
   timings: EcsTimings;
   /** Tasks by private IP, built on first use (see `dataplane.ts`). */
   byIp?: Map<string, string> | undefined;
+  /** Tasks by service and cluster, and the due queues (see `task-index.ts`), built on first use. */
+  index?: EcsIndex | undefined;
 }
 
 export const invalid = (sim: EcsSim, message: string) => sim.cloud.error('ecs', 'InvalidParameterException', message);
@@ -288,8 +291,5 @@ export function deploymentId(sim: EcsSim): string {
   for (let i = 0; i < 18; i++) digits += String(sim.cloud.rng.int(0, 9));
   return `ecs-svc/${digits}`;
 }
-
-export const activeTasks = (sim: EcsSim, serviceArn: string) =>
-  Object.values(sim.state.tasks).filter((t) => t.serviceArn === serviceArn && t.lastStatus !== 'STOPPED');
 
 export { stableJson };

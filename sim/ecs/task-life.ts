@@ -15,6 +15,7 @@ import {
 } from './state.js';
 import type { CloudMapModel, ElbModel } from '../core/types.js';
 import { attachInterface, indexTask, kafkaEnvOf, taskAt } from './dataplane.js';
+import { addTask, queueTask } from './task-index.js';
 
 export function optionalModel<M>(cloud: SimCloud, service: 'servicediscovery' | 'elbv2'): M | undefined {
   try {
@@ -134,6 +135,7 @@ export function launch(sim: EcsSim, svc: ServiceRecord, d: DeploymentRecord, at:
     Object.assign(t, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedAt: at, nextAt: undefined });
     Object.assign(t, { stopCode: 'TaskFailedToStart', stoppedReason: eniError });
   }
+  addTask(sim, t);
   emitTask(sim, t);
   return t;
 }
@@ -184,6 +186,7 @@ export function requestStop(sim: EcsSim, t: TaskRecord, at: number, stopCode: st
   t.stoppedReason = reason;
   t.lastStatus = t.lastStatus === 'RUNNING' ? 'DEACTIVATING' : 'DEPROVISIONING';
   t.nextAt = at + sim.timings.taskStopMs;
+  queueTask(sim, t);
   t.version++;
   deregister(sim, t, at);
   emitTask(sim, t);

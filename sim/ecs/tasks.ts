@@ -4,6 +4,7 @@
  * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html). A stopped service task is
  * replaced by the service scheduler.
  */
+import { clusterTasks } from './task-index.js';
 import type {
   DescribeTasksRequest,
   ListTasksRequest,
@@ -27,14 +28,15 @@ import {
 
 function findTask(sim: EcsSim, clusterArn: string, ref: string | undefined): TaskRecord | undefined {
   const id = lastSegment(ref ?? '');
-  return Object.values(sim.state.tasks).find((t) => t.clusterArn === clusterArn && (t.id === id || t.arn === ref));
+  for (const t of clusterTasks(sim, clusterArn)) if (t.id === id || t.arn === ref) return t;
+  return undefined;
 }
 
 export function listTasks(sim: EcsSim, input: ListTasksRequest) {
   const cluster = findCluster(sim, input.cluster);
   const desired = input.desiredStatus ?? 'RUNNING';
   const family = input.family;
-  const arns = Object.values(sim.state.tasks)
+  const arns = [...clusterTasks(sim, cluster.arn)]
     .filter(
       (t) =>
         t.clusterArn === cluster.arn &&
