@@ -51,7 +51,7 @@ import { describeTasks, listTagsForResource, listTasks, stopTask, tagResource, u
 import type { EcsDataPlane, TaggableModel, TaggedResource, TaskProbe } from '../core/types.js';
 import { type ImageFault, probe, taskAt } from './dataplane.js';
 import { targetHealthChanged } from './scheduler.js';
-import { serviceTasks } from './task-index.js';
+import { dropEcsIndex, serviceTasks } from './task-index.js';
 
 export type { EcsTimings } from './state.js';
 
@@ -151,7 +151,7 @@ export class EcsModel implements TaggableModel, EcsDataPlane {
   restore(state: unknown): void {
     this.sim.state = structuredClone(state as EcsState);
     this.sim.byIp = undefined;
-    this.sim.index = undefined;
+    dropEcsIndex(this.sim);
     this.faultsVersion++;
   }
 

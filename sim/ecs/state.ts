@@ -13,7 +13,6 @@ import type {
 } from '@aws-sdk/client-ecs';
 import type { SimCloud } from '../core/cloud.js';
 import { canonicalJson as stableJson } from '../../lib/canonical.js';
-import type { EcsIndex } from './task-index.js';
 
 export interface EcsTimings {
   /** A task's PROVISIONING → RUNNING. */
@@ -198,8 +197,6 @@ export interface EcsSim {
   timings: EcsTimings;
   /** Tasks by private IP, built on first use (see `dataplane.ts`). */
   byIp?: Map<string, string> | undefined;
-  /** Tasks by service and cluster, and the due queues (see `task-index.ts`), built on first use. */
-  index?: EcsIndex | undefined;
 }
 
 export const invalid = (sim: EcsSim, message: string) => sim.cloud.error('ecs', 'InvalidParameterException', message);

@@ -106,9 +106,18 @@ function addTo(m: Map<string, Map<string, TaskRecord>>, key: string, t: TaskReco
   inner.set(t.arn, t);
 }
 
+/** Each simulated ECS's index, kept beside its state (state.ts knows nothing of it). */
+const INDEXES = new WeakMap<EcsSim, EcsIndex>();
+
+/** Forgets the index (after a restore replaced the state); the next use rebuilds it. */
+export function dropEcsIndex(sim: EcsSim): void {
+  INDEXES.delete(sim);
+}
+
 /** The index, built from the state on first use (and after a restore). */
 export function ecsIndex(sim: EcsSim): EcsIndex {
-  if (sim.index) return sim.index;
+  const known = INDEXES.get(sim);
+  if (known) return known;
   const idx: EcsIndex = {
     byService: new Map(),
     byCluster: new Map(),
@@ -121,7 +130,7 @@ export function ecsIndex(sim: EcsSim): EcsIndex {
     draining: new Set(),
     servicesByCluster: new Map(),
   };
-  sim.index = idx;
+  INDEXES.set(sim, idx);
   for (const t of Object.values(sim.state.tasks)) addTask(sim, t);
   for (const s of Object.values(sim.state.services)) {
     addService(sim, s);
