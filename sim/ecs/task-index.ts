@@ -8,6 +8,7 @@
  * Every place that sets a task's `nextAt` or `stoppedAt` calls `queueTask`; heap entries that no longer match the
  * task (it moved on, or was deleted) are dropped when they reach the top.
  */
+import { DueHeap } from '../core/due-heap.js';
 import { STOPPED_TASK_RETENTION_MS, type EcsSim, type ServiceRecord, type TaskRecord } from './state.js';
 
 interface Due {
@@ -17,65 +18,8 @@ interface Due {
   ord: number;
 }
 
-/** A binary min-heap on `at`, ties by the task's order. */
-class DueHeap {
-  private items: Due[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(d: Due): void {
-    const a = this.items;
-    a.push(d);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  peek(): Due | undefined {
-    return this.items[0];
-  }
-
-  pop(): Due | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(l, m)) m = l;
-        if (r < a.length && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return top;
-  }
-
-  private less(i: number, j: number): boolean {
-    const x = this.items[i];
-    const y = this.items[j];
-    if (!x || !y) return false;
-    return x.at < y.at || (x.at === y.at && x.ord < y.ord);
-  }
-
-  private swap(i: number, j: number): void {
-    const a = this.items;
-    const x = a[i];
-    const y = a[j];
-    if (x && y) [a[i], a[j]] = [y, x];
-  }
-}
+/** Ties fall in the tasks' order, as a scan of the tasks would find them. */
+const byOrd = (a: Due, b: Due) => a.ord - b.ord;
 
 export interface EcsIndex {
   /** Task ARNs → task, per service and per cluster, in `state.tasks` order. */
@@ -84,10 +28,10 @@ export interface EcsIndex {
   ord: Map<string, number>;
   nextOrd: number;
   /** Next transitions, and the `at` each task was last queued with (later entries for it are stale). */
-  due: DueHeap;
+  due: DueHeap<Due>;
   queued: Map<string, number>;
   /** When STOPPED tasks stop being describable. */
-  expiry: DueHeap;
+  expiry: DueHeap<Due>;
   expiryQueued: Map<string, number>;
   /** Services that are DRAINING (they become INACTIVE once drained). */
   draining: Set<string>;
@@ -123,9 +67,9 @@ export function ecsIndex(sim: EcsSim): EcsIndex {
     byCluster: new Map(),
     ord: new Map(),
     nextOrd: 0,
-    due: new DueHeap(),
+    due: new DueHeap(byOrd),
     queued: new Map(),
-    expiry: new DueHeap(),
+    expiry: new DueHeap(byOrd),
     expiryQueued: new Map(),
     draining: new Set(),
     servicesByCluster: new Map(),

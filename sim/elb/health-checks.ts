@@ -22,6 +22,7 @@
  * target group's listeners or settings change (`touch`), or when an ECS fault hook is set.
  */
 import type { TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DueHeap } from '../core/due-heap.js';
 import type { EcsDataPlane, FlowEndpoint } from '../core/types.js';
 import type { ElbHost, TargetGroupRecord, TargetRecord } from './state.js';
 
@@ -31,67 +32,6 @@ interface Due {
   at: number;
   tg: string;
   key: string;
-}
-
-/** A binary min-heap on `at` (ties by insertion order, so runs are deterministic). */
-class DueHeap {
-  private items: (Due & { seq: number })[] = [];
-  private seq = 0;
-
-  push(d: Due): void {
-    const a = this.items;
-    a.push({ ...d, seq: this.seq++ });
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  peek(): Due | undefined {
-    return this.items[0];
-  }
-
-  pop(): Due | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(l, m)) m = l;
-        if (r < a.length && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return top;
-  }
-
-  clear(): void {
-    this.items = [];
-  }
-
-  private less(i: number, j: number): boolean {
-    const x = this.items[i];
-    const y = this.items[j];
-    if (!x || !y) return false;
-    return x.at < y.at || (x.at === y.at && x.seq < y.seq);
-  }
-
-  private swap(i: number, j: number): void {
-    const a = this.items;
-    const x = a[i];
-    const y = a[j];
-    if (x && y) [a[i], a[j]] = [y, x];
-  }
 }
 
 /** Whether `status` matches a matcher like `200`, `200-399` or `200,202`. */
@@ -109,7 +49,7 @@ export const INITIAL_CHECKING = {
 };
 
 export class ElbHealthChecks {
-  private readonly heap = new DueHeap();
+  private readonly heap = new DueHeap<Due>();
   private built = false;
   /** The EC2 change number and ECS fault version seen last (-1: not yet read). */
   private seenGroups = -1;
