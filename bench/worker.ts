@@ -13,23 +13,13 @@
  * records one after another, so the peak heap while an invocation runs minus the heap before it is what one
  * pass holds on top of the process at rest (an upper bound: no GC is forced, so garbage not yet collected counts).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
-import {
-  AttachInternetGatewayCommand,
-  CreateInternetGatewayCommand,
-  CreateRouteCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  DescribeRouteTablesCommand,
-  EC2Client,
-  ModifyVpcAttributeCommand,
-} from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { CONTEXT_DEFAULTS } from '../infra/config.js';
 import { FUNCTION_SPECS, METRICS_NAMESPACE, SERVICE_NAME } from '../infra/functions.js';
 import { WORKER_BATCH_SIZE } from '../infra/triggers.js';
@@ -38,6 +28,8 @@ import { createPlaygroundTable } from '../lib/store/table.js';
 import { parseDocument } from '../schemas/parse.js';
 import type { Playground } from '../schemas/playground.js';
 import { validateText } from '../schemas/validate-text.js';
+import { startMoto, stopMoto } from '../test/support/moto-server.js';
+import { motoNetwork } from '../test/support/moto-network.js';
 
 /** Invocations of the handler, each with the whole batch. */
 const PASSES = Number(process.env.KPO_BENCH_WORKER_PASSES ?? 4);
@@ -91,86 +83,6 @@ export interface WorkerFootprint {
   phases: Record<string, number>;
   /** Wall time of each invocation against moto (not a target; moto is on the same machine). */
   wallMs: number[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** moto_server on 127.0.0.1:<free port>; resolves once it answers. */
-async function startMoto(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/moto-api/`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`moto_server exited early (is moto[server] installed?): ${stderr}`);
-    if (Date.now() - started > 120_000) {
-      child.kill('SIGKILL');
-      throw new Error(`moto_server did not start within 120 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopMoto(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** A VPC in moto that the network preflight passes: DNS on, two subnets, 0.0.0.0/0 to an internet gateway. */
-async function network(ec2: EC2Client, octet: number): Promise<{ vpcId: string; subnetIds: string[] }> {
-  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16` }));
-  const vpcId = vpc.Vpc?.VpcId ?? '';
-  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
-  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-  const subnetIds: string[] = [];
-  for (const [i, az] of ['a', 'b'].entries()) {
-    const subnet = await ec2.send(
-      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${octet}.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }),
-    );
-    subnetIds.push(subnet.Subnet?.SubnetId ?? '');
-  }
-  const igw = await ec2.send(new CreateInternetGatewayCommand({}));
-  const igwId = igw.InternetGateway?.InternetGatewayId ?? '';
-  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
-  const tables = await ec2.send(
-    new DescribeRouteTablesCommand({
-      Filters: [
-        { Name: 'vpc-id', Values: [vpcId] },
-        { Name: 'association.main', Values: ['true'] },
-      ],
-    }),
-  );
-  const main = tables.RouteTables?.[0]?.RouteTableId ?? '';
-  await ec2.send(new CreateRouteCommand({ RouteTableId: main, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }));
-  return { vpcId, subnetIds };
 }
 
 /** The environment the CDK app gives reconcile-worker (infra/functions.ts `shared`), pointed at moto. */
@@ -227,7 +139,7 @@ export async function workerFootprint(o: { build?: 'always' | 'if-missing' } = {
     for (const [i, name] of names.entries()) {
       // A VPC each: moto answers ConflictingDomainExists to a second private DNS namespace on one VPC, even
       // under another name, and the batch would then stop at its Cloud Map namespaces.
-      const net = await network(ec2, 70 + i);
+      const net = await motoNetwork(ec2, 70 + i);
       const doc = structuredClone(base);
       doc.metadata = { name };
       doc.spec.network = { ...doc.spec.network, ...net, securityGroupIds: [], assignPublicIp: true };

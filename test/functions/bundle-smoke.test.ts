@@ -12,17 +12,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  AttachInternetGatewayCommand,
-  CreateInternetGatewayCommand,
-  CreateRouteCommand,
-  CreateSubnetCommand,
-  CreateVpcCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  EC2Client,
-  ModifyVpcAttributeCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import {
   DescribeListenersCommand,
@@ -39,6 +29,7 @@ import type { Playground } from '../../schemas/playground.js';
 import { validateText } from '../../schemas/validate-text.js';
 import { apiEvent, scheduledEvent } from '../support/lambda-events.js';
 import { MOTO_CREDENTIALS, motoClientOptions, motoEndpoint } from '../support/moto.js';
+import { type MotoNetwork, motoNetwork } from '../support/moto-network.js';
 
 const run = promisify(execFile);
 
@@ -117,47 +108,6 @@ async function exampleOn(name: string, network?: MotoNetwork): Promise<string> {
       assignPublicIp: true,
     };
   return stringify(doc);
-}
-
-interface MotoNetwork {
-  vpcId: string;
-  subnetIds: string[];
-}
-
-/**
- * A VPC with two subnets in distinct AZs created in moto; `internet` (the default) makes it one the network
- * preflight passes: DNS support and hostnames on, and the main route table's 0.0.0.0/0 to an attached internet
- * gateway (the document sets assignPublicIp).
- */
-async function motoNetwork(octet: number, internet = true): Promise<MotoNetwork> {
-  const ec2 = new EC2Client(motoClientOptions());
-  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: `10.${octet}.0.0/16` }));
-  const vpcId = vpc.Vpc?.VpcId ?? '';
-  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
-  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-  const subnetIds: string[] = [];
-  for (const [i, az] of ['a', 'b'].entries()) {
-    const subnet = await ec2.send(
-      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${octet}.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }),
-    );
-    subnetIds.push(subnet.Subnet?.SubnetId ?? '');
-  }
-  if (internet) {
-    const igw = await ec2.send(new CreateInternetGatewayCommand({}));
-    const igwId = igw.InternetGateway?.InternetGatewayId ?? '';
-    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
-    const tables = await ec2.send(
-      new DescribeRouteTablesCommand({
-        Filters: [
-          { Name: 'vpc-id', Values: [vpcId] },
-          { Name: 'association.main', Values: ['true'] },
-        ],
-      }),
-    );
-    const main = tables.RouteTables?.[0]?.RouteTableId ?? '';
-    await ec2.send(new CreateRouteCommand({ RouteTableId: main, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }));
-  }
-  return { vpcId, subnetIds };
 }
 
 describe('built bundles in a fresh node process (moto)', () => {
@@ -242,7 +192,7 @@ describe('built bundles in a fresh node process (moto)', () => {
     // Prepare: an external-Kafka playground on a moto VPC, stored in the table
     const name = 'smoke-wire';
     const env = await table('smoke-wire');
-    const text = await exampleOn(name, await motoNetwork(62));
+    const text = await exampleOn(name, await motoNetwork(new EC2Client(motoClientOptions()), 62));
     const parsed = validateText(Buffer.from(text));
     expect(parsed.errors).toEqual([]);
     const store = new DynamoStore({ client: new DynamoDBClient(motoClientOptions()), tableName: env.TABLE_NAME });
@@ -289,7 +239,7 @@ describe('built bundles in a fresh node process (moto)', () => {
     // Prepare: the same playground on a moto VPC whose subnets have no route to the internet
     const name = 'smoke-blocked';
     const env = await table('smoke-blocked');
-    const text = await exampleOn(name, await motoNetwork(63, false));
+    const text = await exampleOn(name, await motoNetwork(new EC2Client(motoClientOptions()), 63, false));
     const parsed = validateText(Buffer.from(text));
     expect(parsed.errors).toEqual([]);
     const store = new DynamoStore({ client: new DynamoDBClient(motoClientOptions()), tableName: env.TABLE_NAME });
